@@ -1,0 +1,15 @@
+"""Text hygiene for everything users type or paste (often from Word)."""
+
+import unicodedata
+
+
+def clean_text(value: str) -> str:
+    """NFC-normalise, replace non-breaking spaces and collapse runs of white space.
+
+    Word and older Vietnamese keyboards produce decomposed diacritics ("a" + combining accent);
+    stored as-is, "Ánh" would not equal "Ánh" and search would miss it.
+    """
+    if not value:
+        return ""
+    value = unicodedata.normalize("NFC", str(value)).replace("\u00a0", " ")
+    return " ".join(value.split())

@@ -1,0 +1,88 @@
+"""The spreadsheet import flow, shared by every importer: upload, check (dry run), confirm."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView
+from django.views.generic.edit import FormView
+
+from .exports import spreadsheet_response
+from .forms import ImportUploadForm
+from .imports import IMPORTERS, ImportFileError, import_job_check, import_job_confirm, template_dataset
+from .models import ImportJob, ImportStatus
+
+
+class ImporterMixin:
+    def dispatch(self, request, *args, **kwargs):
+        self.importer = IMPORTERS.get(kwargs["kind"])
+        if self.importer is None:
+            raise Http404
+        if request.user.is_authenticated and not request.user.has_perm(self.importer.permission):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ImportStartView(LoginRequiredMixin, ImporterMixin, FormView):
+    template_name = "core/import_start.html"
+    form_class = ImportUploadForm
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            job = import_job_check(actor=self.request.user, importer=self.importer,
+                                   file_name=upload.name, content=upload.read())
+        except ImportFileError as exc:
+            form.add_error("file", str(exc))
+            return self.form_invalid(form)
+        return redirect("core:import_job", pk=job.pk)
+
+    def get_context_data(self, **kwargs):
+        recent = ImportJob.objects.filter(created_by=self.request.user, kind=self.importer.kind)
+        return super().get_context_data(importer=self.importer, recent=recent[:10], **kwargs)
+
+
+class ImportTemplateView(LoginRequiredMixin, ImporterMixin, View):
+    def get(self, request, kind):
+        return spreadsheet_response(template_dataset(self.importer), basename=f"mau-{kind}",
+                                    fmt=request.GET.get("format", "xlsx"))
+
+
+class ImportJobView(LoginRequiredMixin, DetailView):
+    """A checked upload: its errors or its preview, and the button that imports it."""
+
+    template_name = "core/import_job.html"
+    context_object_name = "job"
+
+    def get_object(self, queryset=None):
+        # Only the uploader sees their file: it may hold other people's personal data.
+        job = get_object_or_404(
+            ImportJob.objects.defer("content"), pk=self.kwargs["pk"], created_by=self.request.user
+        )
+        self.importer = IMPORTERS[job.kind]
+        return job
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            importer=self.importer, can_confirm=self.object.status == ImportStatus.CHECKED_OK,
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        job = get_object_or_404(ImportJob, pk=pk, created_by=request.user)
+        if not request.user.has_perm(IMPORTERS[job.kind].permission):
+            raise PermissionDenied
+        try:
+            job = import_job_confirm(actor=request.user, job=job)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("core:import_job", pk=pk)
+        if job.status == ImportStatus.IMPORTED:
+            messages.success(request, _("Đã nhập xong %(n)s dòng.") % {"n": job.totals.get("rows", 0)})
+        else:
+            messages.error(request, _("Không nhập được: dữ liệu đã thay đổi từ lúc kiểm tra. "
+                                      "Không dòng nào được lưu; hãy xem lỗi bên dưới."))
+        return redirect("core:import_job", pk=pk)

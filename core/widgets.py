@@ -1,0 +1,99 @@
+"""django-import-export widgets that speak the spreadsheets Vietnamese offices actually keep:
+dd/mm/yyyy dates (or real Excel dates), choices written as labels or codes, numbers that are
+really text (phone numbers lose their leading zero when Excel stores them as numbers)."""
+
+import datetime
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from import_export.widgets import Widget
+
+from .text import clean_text
+
+DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y")
+
+
+class TextWidget(Widget):
+    def clean(self, value, row=None, **kwargs):
+        if value is None:
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return clean_text(str(value))
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+class PhoneWidget(TextWidget):
+    def clean(self, value, row=None, **kwargs):
+        was_number = isinstance(value, int | float)
+        text = super().clean(value, row, **kwargs)
+        # Excel turned "0905123456" into the number 905123456: give the zero back.
+        if was_number and text and not text.startswith("0"):
+            text = "0" + text
+        return text
+
+
+class VietnameseDateWidget(Widget):
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = clean_text(str(value))
+        for fmt in DATE_FORMATS:
+            try:
+                return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a date)
+            except ValueError:
+                continue
+        raise ValueError(
+            _("Ngày “%(value)s” không hợp lệ; hãy ghi theo dạng ngày/tháng/năm, ví dụ 05/09/2025.")
+            % {"value": text}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return value.strftime("%d/%m/%Y") if value else ""
+
+
+class ChoiceWidget(Widget):
+    """Accepts a choice's code or its label (Vietnamese or the current language), any case."""
+
+    def __init__(self, choices, *, required: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.choices = choices
+        self.required = required
+
+    def _lookup(self):
+        table = {}
+        with translation.override("vi"):
+            for code, label in self.choices.choices:
+                table[str(code).casefold()] = code
+                table[str(label).casefold()] = code
+        for code, label in self.choices.choices:
+            table.setdefault(str(label).casefold(), code)
+        return table
+
+    def clean(self, value, row=None, **kwargs):
+        text = clean_text(str(value)) if value is not None else ""
+        if not text:
+            if self.required:
+                raise ValueError(_("Ô này không được để trống."))
+            return ""
+        code = self._lookup().get(text.casefold())
+        if code is None:
+            with translation.override("vi"):
+                allowed = ", ".join(str(label) for _code, label in self.choices.choices)
+            raise ValueError(
+                _("Giá trị “%(value)s” không hợp lệ; hãy chọn một trong: %(allowed)s.")
+                % {"value": text, "allowed": allowed}
+            )
+        return code
+
+    def render(self, value, obj=None, **kwargs):
+        if not value:
+            return ""
+        with translation.override("vi"):
+            return str(self.choices(value).label)

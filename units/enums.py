@@ -1,0 +1,70 @@
+"""Choices of the units app. Codes are stable: they are stored and never renamed."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitLevel(models.TextChoices):
+    MINISTRY = "ministry", _("Bộ")
+    PROVINCE = "province", _("Sở")
+    DISTRICT = "district", _("Phòng GDĐT (cấp huyện)")
+    COMMUNE = "commune", _("UBND cấp xã")
+    SCHOOL = "school", _("Trường, cơ sở giáo dục")
+    SUBUNIT = "subunit", _("Tổ, khoa, phòng ban")
+
+
+# How high each level sits; a child must sit strictly lower than its parent. District and commune
+# share a rank: the commune took over the district's schools on 1/7/2025. Sub-units (a Sở's
+# offices, a school's subject teams) may hang under any unit.
+LEVEL_RANK = {
+    UnitLevel.MINISTRY: 0,
+    UnitLevel.PROVINCE: 1,
+    UnitLevel.DISTRICT: 2,
+    UnitLevel.COMMUNE: 2,
+    UnitLevel.SCHOOL: 3,
+    UnitLevel.SUBUNIT: 4,
+}
+
+
+class SchoolType(models.TextChoices):
+    PRESCHOOL = "MN", _("Mầm non")
+    PRIMARY = "TH", _("Tiểu học")
+    LOWER_SECONDARY = "THCS", _("Trung học cơ sở")
+    UPPER_SECONDARY = "THPT", _("Trung học phổ thông")
+    MULTI_LEVEL = "LC", _("Liên cấp")
+    CONTINUING = "GDTX", _("Giáo dục thường xuyên")
+    HIGHER = "DH", _("Đại học, học viện")
+
+
+class Role(models.TextChoices):
+    NOMINATOR = "nominator", _("Người lập hồ sơ")
+    APPROVER = "approver", _("Lãnh đạo duyệt")
+    COUNCIL_SECRETARY = "council_secretary", _("Thư ký hội đồng")
+    CAMPAIGN_ADMIN = "campaign_admin", _("Quản trị phong trào")
+    VIEWER = "viewer", _("Người xem")
+
+
+# Roles that may create and edit the people (nominee records) of their unit's subtree.
+PEOPLE_MANAGER_ROLES = frozenset({Role.NOMINATOR, Role.APPROVER, Role.CAMPAIGN_ADMIN})
+# Roles that may load a whole staff list from a spreadsheet.
+PEOPLE_IMPORTER_ROLES = frozenset({Role.APPROVER, Role.CAMPAIGN_ADMIN})
+# Roles that may add units below their own (a Sở's schools) from a spreadsheet.
+UNIT_IMPORTER_ROLES = frozenset({Role.CAMPAIGN_ADMIN})
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Nam")
+    FEMALE = "female", _("Nữ")
+
+
+class Position(models.TextChoices):
+    PRINCIPAL = "HT", _("Hiệu trưởng, giám đốc")
+    VICE_PRINCIPAL = "PHT", _("Phó hiệu trưởng, phó giám đốc")
+    MANAGER = "CBQL", _("Cán bộ quản lý")
+    TEAM_LEADER = "TT", _("Tổ trưởng, trưởng khoa, trưởng phòng")
+    TEACHER = "GV", _("Giáo viên")
+    LECTURER = "GgV", _("Giảng viên")
+    OFFICIAL = "CV", _("Chuyên viên")
+    STAFF = "NV", _("Nhân viên")
+    PUPIL = "HS", _("Học sinh")
+    STUDENT = "SV", _("Sinh viên, học viên")

@@ -1,0 +1,69 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.validators import validate_photo
+
+from .enums import Position, UnitLevel
+from .models import Person
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["full_name", "identifier", "birth_date", "gender", "ethnicity", "position",
+                  "phone", "email", "photo", "is_active"]
+        widgets = {"birth_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["birth_date"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
+        self.fields["photo"].help_text = _("Ảnh chân dung 4x6, JPEG hoặc PNG, tối đa 2 MB.")
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("full_name", css_class="col-md-8"), Column("identifier", css_class="col-md-4")),
+            Row(Column("birth_date", css_class="col-md-4"), Column("gender", css_class="col-md-4"),
+                Column("ethnicity", css_class="col-md-4")),
+            Row(Column("position", css_class="col-md-4"), Column("phone", css_class="col-md-4"),
+                Column("email", css_class="col-md-4")),
+            "photo",
+            "is_active",
+            Submit("save", _("Lưu")),
+        )
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and hasattr(photo, "content_type"):  # a new upload, not the stored file
+            validate_photo(photo)
+        return photo
+
+    def clean_identifier(self):
+        identifier = self.cleaned_data["identifier"].strip()
+        if identifier and Person.objects.filter(identifier=identifier).exclude(
+            pk=self.instance.pk
+        ).exists():
+            raise forms.ValidationError(
+                _("Mã định danh này đã được dùng cho một người khác. Hãy kiểm tra lại.")
+            )
+        return identifier
+
+
+class UnitFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm theo tên hoặc mã"), required=False)
+    level = forms.ChoiceField(label=_("Cấp"), required=False,
+                              choices=[("", _("Tất cả các cấp")), *UnitLevel.choices])
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(label=_("Tìm theo tên hoặc mã định danh"), required=False)
+    unit = forms.CharField(label=_("Mã đơn vị"), required=False)
+    position = forms.ChoiceField(label=_("Chức vụ"), required=False,
+                                 choices=[("", _("Tất cả chức vụ")), *Position.choices])

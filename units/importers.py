@@ -1,0 +1,273 @@
+"""Spreadsheet import and export of units and people (django-import-export resources).
+
+Column headings are the file format, so they stay Vietnamese in every UI language, the way
+officials already title their Excel lists. Every row is checked against the importing user's
+scope: a unit outside it is reported as not found, never as "forbidden", so an import cannot be
+used to probe what exists elsewhere.
+"""
+
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields, resources
+
+from core.imports import Importer, register
+from core.widgets import ChoiceWidget, PhoneWidget, TextWidget, VietnameseDateWidget
+
+from .enums import (
+    PEOPLE_IMPORTER_ROLES,
+    UNIT_IMPORTER_ROLES,
+    Gender,
+    Position,
+    SchoolType,
+    UnitLevel,
+)
+from .models import Person, Unit
+from .selectors import is_unrestricted, unit_in_scope
+from .services import check_level, unit_create, unit_move
+
+UNIT_ATTRIBUTES = ("code", "name", "level", "school_type", "address", "phone", "email",
+                   "valid_from", "valid_to", "merged_into")
+
+
+def _text(column, attribute, **kwargs):
+    return fields.Field(attribute=attribute, column_name=column, widget=TextWidget(), **kwargs)
+
+
+def _duplicates(dataset, column) -> dict[str, list[int]]:
+    """Values of `column` that occur on more than one row, with their row numbers."""
+    if column not in (dataset.headers or []):
+        return {}
+    rows = defaultdict(list)
+    for number, value in enumerate(dataset[column], 1):
+        key = TextWidget().clean(value)
+        if key:
+            rows[key.casefold()].append(number)
+    return {key: numbers for key, numbers in rows.items() if len(numbers) > 1}
+
+
+class ScopedResource(resources.ModelResource):
+    """A resource acting for one user, who may only touch units inside `roles` scope."""
+
+    scope_roles: frozenset = frozenset()
+    key_column = ""
+    key_field = ""
+
+    def __init__(self, *, actor=None, **kwargs):
+        super().__init__(**kwargs)
+        self.actor = actor
+
+    def in_scope(self, unit):
+        return self.actor is None or unit_in_scope(self.actor, unit, roles=self.scope_roles)
+
+    def find_unit(self, code, *, field):
+        """The unit with `code` if the actor may use it; otherwise the same "not found" error."""
+        unit = Unit.objects.filter(code__iexact=code).first() if code else None
+        if unit is None or not self.in_scope(unit):
+            raise ValidationError(
+                {field: _("Không tìm thấy đơn vị có mã “%(code)s” trong phạm vi của bạn.")
+                 % {"code": code}}
+            )
+        return unit
+
+    def before_import(self, dataset, **kwargs):
+        self._duplicate_rows = _duplicates(dataset, self.key_column)
+
+    def before_import_row(self, row, **kwargs):
+        key = TextWidget().clean(row.get(self.key_column))
+        numbers = self._duplicate_rows.get(key.casefold()) if key else None
+        if numbers:
+            raise ValidationError({
+                self.key_field: _("“%(value)s” lặp lại ở các dòng %(rows)s; mỗi mã chỉ một dòng.")
+                % {"value": key, "rows": ", ".join(str(n) for n in numbers)}
+            })
+
+
+class UnitResource(ScopedResource):
+    scope_roles = UNIT_IMPORTER_ROLES
+    key_column = "Mã đơn vị"
+    key_field = "code"
+
+    code = _text("Mã đơn vị", "code")
+    name = _text("Tên đơn vị", "name")
+    level = fields.Field(attribute="level", column_name="Cấp",
+                         widget=ChoiceWidget(UnitLevel, required=True))
+    school_type = fields.Field(attribute="school_type", column_name="Loại trường",
+                               widget=ChoiceWidget(SchoolType))
+    parent_code = fields.Field(column_name="Mã đơn vị cấp trên", dehydrate_method="parent_code_of")
+    address = _text("Địa chỉ", "address")
+    phone = fields.Field(attribute="phone", column_name="Điện thoại", widget=PhoneWidget())
+    email = _text("Thư điện tử", "email")
+    valid_from = fields.Field(attribute="valid_from", column_name="Hoạt động từ ngày",
+                              widget=VietnameseDateWidget())
+    valid_to = fields.Field(attribute="valid_to", column_name="Hoạt động đến ngày",
+                            widget=VietnameseDateWidget())
+    merged_into_code = fields.Field(column_name="Sáp nhập vào (mã)",
+                                    dehydrate_method="merged_into_code_of")
+
+    class Meta:
+        model = Unit
+        import_id_fields = ["code"]
+        fields = ["code", "name", "level", "school_type", "parent_code", "address", "phone",
+                  "email", "valid_from", "valid_to", "merged_into_code"]
+        export_order = fields
+        clean_model_instances = False  # the services run full_clean with the tree fields set
+        skip_diff = True
+
+    # --- export -----------------------------------------------------------------------------
+    def export(self, queryset=None, **kwargs):
+        units = list(queryset.select_related("merged_into"))
+        parent_paths = {u.path[: -Unit.steplen] for u in units if u.depth > 1}
+        self._codes_by_path = dict(
+            Unit.objects.filter(path__in=parent_paths).values_list("path", "code")
+        )
+        return super().export(queryset=units, **kwargs)
+
+    def parent_code_of(self, unit):
+        return self._codes_by_path.get(unit.path[: -Unit.steplen], "")
+
+    def merged_into_code_of(self, unit):
+        return unit.merged_into.code if unit.merged_into_id else ""
+
+    # --- import -----------------------------------------------------------------------------
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        parent_code = TextWidget().clean(row.get("Mã đơn vị cấp trên"))
+        merged_code = TextWidget().clean(row.get("Sáp nhập vào (mã)"))
+        instance._new_parent = None
+        try:
+            if parent_code:
+                instance._new_parent = self.find_unit(parent_code, field="parent_code")
+            elif instance._state.adding and self.actor is not None and not is_unrestricted(self.actor):
+                raise ValidationError({"parent_code": _(
+                    "Hãy ghi mã đơn vị cấp trên; chỉ quản trị hệ thống tạo được đơn vị gốc.")})
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        try:
+            instance.merged_into = (
+                self.find_unit(merged_code, field="merged_into_code") if merged_code else None
+            )
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if not instance._state.adding and not self.in_scope(instance):
+            errors = ValidationError({"code": _(
+                "Đơn vị mã “%(code)s” đã có nhưng nằm ngoài phạm vi của bạn; không thể sửa."
+            ) % {"code": instance.code}}).update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        parent = instance._new_parent
+        if is_create:
+            values = {name: getattr(instance, name) for name in UNIT_ATTRIBUTES}
+            created = unit_create(parent=parent, **values)
+            instance.pk, instance.path, instance.depth = created.pk, created.path, created.depth
+            return
+        check_level(level=instance.level, parent=parent or instance.get_parent())
+        instance.full_clean(exclude=["path", "depth", "numchild"])
+        instance.save()
+        if parent is not None and parent != instance.get_parent():
+            unit_move(unit=instance, new_parent=parent,
+                      moved_on=instance.valid_from or timezone.localdate(),
+                      reason=_("Nhập từ Excel"), actor=self.actor)
+
+
+class PersonResource(ScopedResource):
+    scope_roles = PEOPLE_IMPORTER_ROLES
+    key_column = "Mã định danh"
+    key_field = "identifier"
+
+    identifier = _text("Mã định danh", "identifier")
+    full_name = _text("Họ và tên", "full_name")
+    birth_date = fields.Field(attribute="birth_date", column_name="Ngày sinh",
+                              widget=VietnameseDateWidget())
+    gender = fields.Field(attribute="gender", column_name="Giới tính", widget=ChoiceWidget(Gender))
+    ethnicity = _text("Dân tộc", "ethnicity")
+    position = fields.Field(attribute="position", column_name="Chức vụ",
+                            widget=ChoiceWidget(Position, required=True))
+    unit_code = fields.Field(column_name="Mã đơn vị", dehydrate_method="unit_code_of")
+    unit_name = fields.Field(column_name="Tên đơn vị", dehydrate_method="unit_name_of")
+    phone = fields.Field(attribute="phone", column_name="Điện thoại", widget=PhoneWidget())
+    email = _text("Thư điện tử", "email")
+
+    class Meta:
+        model = Person
+        import_id_fields = ["identifier"]
+        fields = ["identifier", "full_name", "birth_date", "gender", "ethnicity", "position",
+                  "unit_code", "unit_name", "phone", "email"]
+        export_order = fields
+        clean_model_instances = True
+        skip_diff = True
+
+    def unit_code_of(self, person):
+        return person.unit.code
+
+    def unit_name_of(self, person):
+        return person.unit.name
+
+    def before_import_row(self, row, **kwargs):
+        super().before_import_row(row, **kwargs)
+        if not TextWidget().clean(row.get("Mã định danh")):
+            raise ValidationError({"identifier": _(
+                "Hãy ghi mã định danh: nhờ nó, lần nhập sau cập nhật đúng người thay vì tạo trùng.")})
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        if not instance._state.adding and not self.in_scope(instance.unit):
+            raise ValidationError({"identifier": _(
+                "Mã định danh “%(id)s” đã được dùng cho một người ngoài phạm vi của bạn; "
+                "hãy kiểm tra lại mã.") % {"id": instance.identifier}})
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        try:
+            instance.unit = self.find_unit(TextWidget().clean(row.get("Mã đơn vị")),
+                                           field="unit_code")
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        # The unit is checked above with a clearer message than "this field cannot be null".
+        errors = dict(import_validation_errors or {})
+        if "unit_code" in errors:
+            errors.setdefault("unit", [])
+        super().validate_instance(instance, errors, validate_unique)
+
+
+UNIT_COLUMNS = [f.column_name for f in UnitResource().get_export_fields()]
+PERSON_IMPORT_COLUMNS = [c for c in (f.column_name for f in PersonResource().get_export_fields())
+                         if c != "Tên đơn vị"]
+
+register(Importer(
+    kind="units",
+    title=gettext_lazy("Danh sách đơn vị"),
+    permission="units.import_units",
+    resource_factory=lambda actor: UnitResource(actor=actor),
+    required_columns=("Mã đơn vị", "Tên đơn vị", "Cấp", "Mã đơn vị cấp trên"),
+    optional_columns=("Loại trường", "Địa chỉ", "Điện thoại", "Thư điện tử",
+                      "Hoạt động từ ngày", "Hoạt động đến ngày", "Sáp nhập vào (mã)"),
+    sample_rows=(("THPT-DN-099", "Trường THPT Ngũ Hành Sơn", "Trường, cơ sở giáo dục", "SGD-DN",
+                  "THPT", "12 Lê Văn Hiến, Đà Nẵng", "02363123456", "", "05/09/2025", "", ""),),
+))
+
+register(Importer(
+    kind="people",
+    title=gettext_lazy("Danh sách cán bộ, giáo viên, học sinh"),
+    permission="units.import_people",
+    resource_factory=lambda actor: PersonResource(actor=actor),
+    required_columns=("Mã định danh", "Họ và tên", "Chức vụ", "Mã đơn vị"),
+    optional_columns=("Ngày sinh", "Giới tính", "Dân tộc", "Điện thoại", "Thư điện tử",
+                      "Tên đơn vị"),
+    sample_rows=(("048190001234", "Nguyễn Thị Ánh", "GV", "THPT-DN-001", "12/03/1985", "Nữ",
+                  "Kinh", "0905123456", "anh.nt@example.edu.vn", ""),),
+))

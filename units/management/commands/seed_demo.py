@@ -1,0 +1,31 @@
+"""Load demo data: `python manage.py seed_demo --scale demo|province|nation`. Safe to re-run."""
+
+import time
+
+from django.core.management.base import BaseCommand
+from django.utils import translation
+
+from units.demo import DEMO_PASSWORD, SCALES, build_tree, seed_accounts, seed_people, seed_units
+
+
+class Command(BaseCommand):
+    help = "Tạo dữ liệu mẫu (đơn vị, cá nhân, tài khoản demo). Chạy lại không tạo trùng."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=sorted(SCALES), default="demo")
+        parser.add_argument("--no-accounts", action="store_true",
+                            help="Không tạo tài khoản demo.")
+
+    def handle(self, *args, scale, no_accounts, **options):
+        translation.activate("vi")
+        started = time.monotonic()
+        nodes = build_tree(SCALES[scale])
+        pks = seed_units(nodes)
+        self.stdout.write(f"Đơn vị: {len(pks)} ({time.monotonic() - started:.1f} s)")
+        sent = seed_people(nodes, pks)
+        self.stdout.write(f"Cá nhân: {sent} dòng đã kiểm ({time.monotonic() - started:.1f} s)")
+        if not no_accounts:
+            self.stdout.write(f"Tài khoản demo (mật khẩu chung: {DEMO_PASSWORD}):")
+            for username, roles in seed_accounts():
+                self.stdout.write(f"  {username:<20} {roles}")
+        self.stdout.write(self.style.SUCCESS(f"Xong sau {time.monotonic() - started:.1f} s."))

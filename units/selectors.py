@@ -1,0 +1,114 @@
+"""Reads about units, people and memberships, always scoped to what the user may see.
+
+Every view starts from these, so that what a user may not see is simply absent (a 404), never a
+403 that confirms it exists. A role held at a unit reaches that unit's whole subtree: a school
+sees itself and its sub-units; a Sở sees every school below it; nobody sees a sibling.
+"""
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+
+from .models import Membership, Person, Unit
+
+
+def memberships_of(user) -> QuerySet[Membership]:
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("unit")
+        .order_by("unit__path", "role")
+    )
+
+
+def _outermost(paths: Iterable[str]) -> tuple[str, ...]:
+    """Drop paths that lie inside another one: their subtree is already covered."""
+    kept: list[str] = []
+    for path in sorted(set(paths)):
+        if not kept or not path.startswith(kept[-1]):
+            kept.append(path)
+    return tuple(kept)
+
+
+def scope_paths(user, *, roles: Iterable[str] | None = None) -> tuple[str, ...]:
+    """Tree paths of the units whose subtrees the user reaches (with one of `roles`, if given).
+
+    Cached on the user object, which lives for one request, so that the many permission checks of
+    a page cost one query.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return ()
+    key = frozenset(roles) if roles is not None else None
+    cache = user.__dict__.setdefault("_scope_paths_cache", {})
+    if key not in cache:
+        if "_memberships_cache" not in user.__dict__:
+            user._memberships_cache = list(
+                Membership.objects.filter(user=user, is_active=True).values_list(
+                    "role", "unit__path"
+                )
+            )
+        cache[key] = _outermost(
+            path for role, path in user._memberships_cache if key is None or role in key
+        )
+    return cache[key]
+
+
+def is_unrestricted(user) -> bool:
+    """System administrators maintain the whole tree and see everything."""
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+def scope_q(user, *, field: str = "path", roles: Iterable[str] | None = None) -> Q | None:
+    """A filter on `field` (a unit path) that keeps the user's subtrees; None means nothing."""
+    if is_unrestricted(user):
+        return Q()
+    paths = scope_paths(user, roles=roles)
+    if not paths:
+        return None
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{f"{field}__startswith": path})
+    return condition
+
+
+def units_visible_to(user, *, roles: Iterable[str] | None = None) -> QuerySet[Unit]:
+    condition = scope_q(user, roles=roles)
+    if condition is None:
+        return Unit.objects.none()
+    return Unit.objects.filter(condition)
+
+
+def people_visible_to(user, *, roles: Iterable[str] | None = None) -> QuerySet[Person]:
+    condition = scope_q(user, field="unit__path", roles=roles)
+    if condition is None:
+        return Person.objects.none()
+    return Person.objects.filter(condition).select_related("unit")
+
+
+def unit_in_scope(user, unit: Unit, *, roles: Iterable[str] | None = None) -> bool:
+    if is_unrestricted(user):
+        return True
+    return any(unit.path.startswith(path) for path in scope_paths(user, roles=roles))
+
+
+def unit_breadcrumbs(user, unit: Unit) -> list[Unit]:
+    """The unit's ancestors that the user may see, top first, then the unit: one query."""
+    ancestors = [a for a in unit.get_ancestors() if unit_in_scope(user, a)]
+    return [*ancestors, unit]
+
+
+def unit_children(unit: Unit) -> QuerySet[Unit]:
+    return unit.get_children().order_by("level", "name")
+
+
+def unit_level_counts(unit: Unit) -> dict[str, int]:
+    """How many units of each level lie under `unit` (itself excluded): one grouped query."""
+    from django.db.models import Count
+
+    rows = (
+        Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth)
+        .values("level")
+        .annotate(n=Count("pk"))
+    )
+    return {row["level"]: row["n"] for row in rows}
