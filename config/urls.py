@@ -3,10 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from units.forms import LoginForm
+
 from . import views
 
 auth_patterns = [
-    path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True),
+    path("dang-nhap/", auth_views.LoginView.as_view(redirect_authenticated_user=True,
+                                                  authentication_form=LoginForm),
          name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -158,7 +158,11 @@ def _messages(error) -> list[str]:
 
 
 def _result_errors(resource, result) -> list[dict]:
-    columns = {f.attribute: f.column_name for f in resource.get_fields() if f.attribute}
+    columns = {}
+    for name, resource_field in resource.fields.items():
+        columns[name] = resource_field.column_name
+        if resource_field.attribute:
+            columns[resource_field.attribute] = resource_field.column_name
     errors = []
     for error in result.base_errors:
         errors.append({"row": None, "column": None, "message": "; ".join(_messages(error.error))})

@@ -61,10 +61,11 @@ class VietnameseDateWidget(Widget):
 class ChoiceWidget(Widget):
     """Accepts a choice's code or its label (Vietnamese or the current language), any case."""
 
-    def __init__(self, choices, *, required: bool = False, **kwargs):
+    def __init__(self, choices, *, required: bool = False, aliases=None, **kwargs):
         super().__init__(**kwargs)
         self.choices = choices
         self.required = required
+        self.aliases = aliases or {}  # other spellings people type, e.g. "Trường" for a school
 
     def _lookup(self):
         table = {}
@@ -74,6 +75,8 @@ class ChoiceWidget(Widget):
                 table[str(label).casefold()] = code
         for code, label in self.choices.choices:
             table.setdefault(str(label).casefold(), code)
+        for alias, code in self.aliases.items():
+            table.setdefault(alias.casefold(), code)
         return table
 
     def clean(self, value, row=None, **kwargs):

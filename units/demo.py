@@ -35,7 +35,8 @@ class Scale:
     continuing: int
     people: dict  # school type -> people per school (before the factor)
     teams_per_upper_secondary: int
-    others_factor: float
+    others_factor: float  # size of the other provinces' commune count, relative to the first
+    others_people_factor: float  # and of their staff per school
 
 
 SCALES = {
@@ -45,6 +46,7 @@ SCALES = {
                              SchoolType.LOWER_SECONDARY: 1},
         upper_secondary=4, continuing=1,
         people={t: 8 for t in SchoolType}, teams_per_upper_secondary=3, others_factor=1.0,
+        others_people_factor=1.0,
     ),
     "province": Scale(
         provinces=2, communes=54,
@@ -54,7 +56,7 @@ SCALES = {
         people={SchoolType.PRESCHOOL: 30, SchoolType.PRIMARY: 40, SchoolType.LOWER_SECONDARY: 48,
                 SchoolType.UPPER_SECONDARY: 75, SchoolType.CONTINUING: 30,
                 SchoolType.HIGHER: 40, SchoolType.MULTI_LEVEL: 40},
-        teams_per_upper_secondary=3, others_factor=0.12,
+        teams_per_upper_secondary=3, others_factor=0.25, others_people_factor=0.25,
     ),
     "nation": Scale(
         provinces=34, communes=54,
@@ -64,7 +66,7 @@ SCALES = {
         people={SchoolType.PRESCHOOL: 30, SchoolType.PRIMARY: 40, SchoolType.LOWER_SECONDARY: 48,
                 SchoolType.UPPER_SECONDARY: 75, SchoolType.CONTINUING: 30,
                 SchoolType.HIGHER: 40, SchoolType.MULTI_LEVEL: 40},
-        teams_per_upper_secondary=3, others_factor=0.78,
+        teams_per_upper_secondary=3, others_factor=0.92, others_people_factor=0.85,
     ),
 }
 
@@ -161,6 +163,7 @@ def build_tree(scale: Scale) -> list[Node]:
 
     for p_index, (p_code, p_name) in enumerate(PROVINCES[: scale.provinces]):
         factor = 1.0 if p_index == 0 else scale.others_factor
+        people_factor = 1.0 if p_index == 0 else scale.others_people_factor
         so = f"SGD-{p_code}"
         nodes.append(Node(so, f"Sở Giáo dục và Đào tạo {p_name}", UnitLevel.PROVINCE, "BGDDT",
                           address=f"Trung tâm hành chính {p_name}", phone=_phone(so)))
@@ -186,7 +189,7 @@ def build_tree(scale: Scale) -> list[Node]:
             for school_type, count in scale.schools_per_commune.items():
                 for s_index in range(count):
                     code = f"{commune}-{school_type}{s_index + 1:02d}"
-                    people = max(3, round(scale.people[school_type] * factor))
+                    people = max(3, round(scale.people[school_type] * people_factor))
                     nodes.append(_school(code, school_type, commune, f"{kind} {place}", s_index,
                                          people=people, moved_from=district))
         for s_index in range(scale.upper_secondary):
@@ -199,7 +202,7 @@ def build_tree(scale: Scale) -> list[Node]:
                           phone=_phone(code),
                           people=0)
             nodes.append(school)
-            team_people = max(3, round(scale.people[SchoolType.UPPER_SECONDARY] * factor))
+            team_people = max(3, round(scale.people[SchoolType.UPPER_SECONDARY] * people_factor))
             teams = scale.teams_per_upper_secondary
             school.people = team_people - (team_people // teams) * teams + 2
             for t_index in range(teams):
@@ -208,7 +211,8 @@ def build_tree(scale: Scale) -> list[Node]:
         for s_index in range(scale.continuing):
             code = f"{p_code}-GDTX{s_index + 1:02d}"
             nodes.append(_school(code, SchoolType.CONTINUING, so, p_name, s_index,
-                                 people=max(3, round(scale.people[SchoolType.CONTINUING] * factor))))
+                                 people=max(3, round(scale.people[SchoolType.CONTINUING]
+                                                     * people_factor))))
     return nodes
 
 

@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import validate_photo
@@ -67,3 +68,16 @@ class PersonFilterForm(forms.Form):
     unit = forms.CharField(label=_("Mã đơn vị"), required=False)
     position = forms.ChoiceField(label=_("Chức vụ"), required=False,
                                  choices=[("", _("Tất cả chức vụ")), *Position.choices])
+
+
+class LoginForm(AuthenticationForm):
+    """Django's Vietnamese catalogue leaves the login errors in English; ours says them plainly,
+    without revealing whether the account exists."""
+
+    error_messages = {
+        "invalid_login": _(
+            "Vui lòng nhập chính xác tên đăng nhập và mật khẩu. Lưu ý: mật khẩu phân biệt chữ "
+            "hoa và chữ thường."
+        ),
+        "inactive": _("Tài khoản này đã bị khoá. Hãy liên hệ quản trị hệ thống của đơn vị."),
+    }

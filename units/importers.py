@@ -33,6 +33,23 @@ UNIT_ATTRIBUTES = ("code", "name", "level", "school_type", "address", "phone", "
                    "valid_from", "valid_to", "merged_into")
 
 
+# Short forms officials write in their own lists, besides the codes and full labels.
+LEVEL_ALIASES = {
+    "Bộ GDĐT": UnitLevel.MINISTRY, "Sở GDĐT": UnitLevel.PROVINCE, "Phòng": UnitLevel.DISTRICT,
+    "Phòng GDĐT": UnitLevel.DISTRICT, "Huyện": UnitLevel.DISTRICT, "Xã": UnitLevel.COMMUNE,
+    "Phường": UnitLevel.COMMUNE, "UBND xã": UnitLevel.COMMUNE, "Trường": UnitLevel.SCHOOL,
+    "Cơ sở giáo dục": UnitLevel.SCHOOL, "Tổ": UnitLevel.SUBUNIT,
+    "Tổ chuyên môn": UnitLevel.SUBUNIT, "Khoa": UnitLevel.SUBUNIT, "Phòng ban": UnitLevel.SUBUNIT,
+}
+POSITION_ALIASES = {
+    "Hiệu trưởng": Position.PRINCIPAL, "Giám đốc": Position.PRINCIPAL,
+    "Phó hiệu trưởng": Position.VICE_PRINCIPAL, "Phó giám đốc": Position.VICE_PRINCIPAL,
+    "Tổ trưởng": Position.TEAM_LEADER, "Tổ trưởng tổ chuyên môn": Position.TEAM_LEADER,
+    "Trưởng khoa": Position.TEAM_LEADER, "Trưởng phòng": Position.TEAM_LEADER,
+    "Sinh viên": Position.STUDENT, "Học viên": Position.STUDENT,
+}
+
+
 def _text(column, attribute, **kwargs):
     return fields.Field(attribute=attribute, column_name=column, widget=TextWidget(), **kwargs)
 
@@ -94,7 +111,8 @@ class UnitResource(ScopedResource):
     code = _text("Mã đơn vị", "code")
     name = _text("Tên đơn vị", "name")
     level = fields.Field(attribute="level", column_name="Cấp",
-                         widget=ChoiceWidget(UnitLevel, required=True))
+                         widget=ChoiceWidget(UnitLevel, required=True,
+                                             aliases=LEVEL_ALIASES))
     school_type = fields.Field(attribute="school_type", column_name="Loại trường",
                                widget=ChoiceWidget(SchoolType))
     parent_code = fields.Field(column_name="Mã đơn vị cấp trên", dehydrate_method="parent_code_of")
@@ -170,10 +188,10 @@ class UnitResource(ScopedResource):
             created = unit_create(parent=parent, **values)
             instance.pk, instance.path, instance.depth = created.pk, created.path, created.depth
             return
-        check_level(level=instance.level, parent=parent or instance.get_parent())
+        check_level(level=instance.level, parent=parent or Unit.objects.get_parent(instance))
         instance.full_clean(exclude=["path", "depth", "numchild"])
         instance.save()
-        if parent is not None and parent != instance.get_parent():
+        if parent is not None and parent != Unit.objects.get_parent(instance):
             unit_move(unit=instance, new_parent=parent,
                       moved_on=instance.valid_from or timezone.localdate(),
                       reason=_("Nhập từ Excel"), actor=self.actor)
@@ -191,7 +209,8 @@ class PersonResource(ScopedResource):
     gender = fields.Field(attribute="gender", column_name="Giới tính", widget=ChoiceWidget(Gender))
     ethnicity = _text("Dân tộc", "ethnicity")
     position = fields.Field(attribute="position", column_name="Chức vụ",
-                            widget=ChoiceWidget(Position, required=True))
+                            widget=ChoiceWidget(Position, required=True,
+                                                aliases=POSITION_ALIASES))
     unit_code = fields.Field(column_name="Mã đơn vị", dehydrate_method="unit_code_of")
     unit_name = fields.Field(column_name="Tên đơn vị", dehydrate_method="unit_name_of")
     phone = fields.Field(attribute="phone", column_name="Điện thoại", widget=PhoneWidget())

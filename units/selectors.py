@@ -94,12 +94,12 @@ def unit_in_scope(user, unit: Unit, *, roles: Iterable[str] | None = None) -> bo
 
 def unit_breadcrumbs(user, unit: Unit) -> list[Unit]:
     """The unit's ancestors that the user may see, top first, then the unit: one query."""
-    ancestors = [a for a in unit.get_ancestors() if unit_in_scope(user, a)]
+    ancestors = [a for a in Unit.objects.get_ancestors(unit) if unit_in_scope(user, a)]
     return [*ancestors, unit]
 
 
 def unit_children(unit: Unit) -> QuerySet[Unit]:
-    return unit.get_children().order_by("level", "name")
+    return Unit.objects.get_children(unit).order_by("level", "name")
 
 
 def unit_level_counts(unit: Unit) -> dict[str, int]:

@@ -38,7 +38,8 @@ def unit_create(*, parent: Unit | None, actor=None, **fields) -> Unit:
     unit = Unit(**fields)
     check_level(level=unit.level, parent=parent)
     unit.full_clean(exclude=["path", "depth", "numchild"])
-    unit = Unit.add_root(instance=unit) if parent is None else parent.add_child(instance=unit)
+    unit = (Unit.objects.add_root(instance=unit) if parent is None
+            else Unit.objects.add_child(parent, instance=unit))
     if actor is not None:
         audit(actor=actor, action="unit.create", target=unit)
     return unit
@@ -50,8 +51,8 @@ def unit_move(*, unit: Unit, new_parent: Unit, moved_on, reason: str = "", actor
     if new_parent.path.startswith(unit.path):
         raise ValidationError(_("Không thể chuyển một đơn vị vào bên trong chính nó."))
     check_level(level=unit.level, parent=new_parent)
-    old_parent = unit.get_parent()
-    unit.move(new_parent, pos="last-child")
+    old_parent = Unit.objects.get_parent(unit)
+    Unit.objects.move(unit, new_parent, pos="last-child")
     UnitMove.objects.create(
         unit=unit, from_parent=old_parent, to_parent=new_parent, moved_on=moved_on, reason=reason
     )
@@ -83,6 +84,9 @@ def person_create(*, actor, unit: Unit, **fields) -> Person:
 def person_update(*, actor, person: Person, **fields) -> Person:
     if not actor.has_perm("units.change_person", person):
         raise PermissionDenied
+    # Compare against the stored row, locked: the caller's instance may already carry the new
+    # values (a ModelForm writes them onto its instance while validating).
+    person = Person.objects.select_for_update().get(pk=person.pk)
     new_unit = fields.get("unit")
     if new_unit is not None and new_unit != person.unit and not actor.has_perm(
         "units.add_person", new_unit

@@ -1,0 +1,64 @@
+# The commands the README promises. `make run` and `make test` set everything up themselves.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup lint format migrations-check check-deploy messages seed-province seed-nation worker ci clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 / Python 3.11 is required: sudo apt-get install python3.11 python3.11-venv"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { echo "Không tạo được venv / cannot create a venv: sudo apt-get install python3.11-venv"; exit 1; }
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+## Run the portal with demo data on SQLite and eager Celery: http://127.0.0.1:8000
+run: $(STAMP)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo --scale demo
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+## Run the whole test suite (PostgreSQL/Redis/Chromium tests skip locally when absent).
+test: $(STAMP)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations-check: $(STAMP)
+	$(MANAGE) makemigrations --check --dry-run
+
+## `manage.py check --deploy` with production settings (values are placeholders).
+check-deploy: $(STAMP)
+	DEBUG=0 SECRET_KEY=check-deploy-placeholder-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFG \
+	ALLOWED_HOSTS=thidua.example.gov.vn $(MANAGE) check --deploy --fail-level WARNING
+
+## Refresh the English catalogue after changing user-visible text, then translate the new entries.
+messages: $(STAMP)
+	$(MANAGE) makemessages -l en --no-obsolete --no-location -i '.venv/*' -i 'staticfiles/*'
+	$(MANAGE) compilemessages -l en -i '.venv/*'
+
+seed-province: $(STAMP)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo --scale province
+
+seed-nation: $(STAMP)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo --scale nation
+
+## A Celery worker (needs REDIS_URL; without it tasks run inside the web process).
+worker: $(STAMP)
+	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,112 @@
+"""Shared fixtures: a small unit tree, users with roles, and access to the real services.
+
+Tests that need PostgreSQL, Redis or Chromium ask for the fixture of that service. Locally it
+skips with the reason when the service is absent; with REQUIRE_SERVICES=1 (CI) it fails instead,
+so that nothing silently goes untested there.
+"""
+
+import os
+import shutil
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+
+from tests.factories import PersonFactory, UnitFactory, UserFactory
+from units.enums import Role, SchoolType, UnitLevel
+from units.models import Membership
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def service_missing(reason: str):
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def postgres(db):
+    if connection.vendor != "postgresql":
+        service_missing("this test needs PostgreSQL (set DATABASE_URL=postgres://...)")
+    return connection
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        service_missing("this test needs Redis (set REDIS_URL=redis://127.0.0.1:6379/0)")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_timeout=2).ping()
+    except redis.RedisError as exc:
+        service_missing(f"Redis at {url} does not answer: {exc}")
+    return url
+
+
+@pytest.fixture
+def chromium_path():
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        service_missing("Debian's Chromium is not installed (apt-get install chromium)")
+    return path
+
+
+@pytest.fixture
+def tree(db):
+    """Bộ → Sở Đà Nẵng → xã → two primary schools (A with a subject team, B); Sở Gia Lai → C."""
+    ministry = UnitFactory(code="BO", name="Bộ Giáo dục và Đào tạo", level=UnitLevel.MINISTRY)
+    danang = UnitFactory(code="SGD-DN", name="Sở GDĐT Đà Nẵng", level=UnitLevel.PROVINCE,
+                         parent=ministry)
+    commune = UnitFactory(code="X-HC", name="UBND phường Hải Châu", level=UnitLevel.COMMUNE,
+                          parent=danang)
+    school_a = UnitFactory(code="TH-A", name="Trường Tiểu học Lê Lợi", parent=commune,
+                           school_type=SchoolType.PRIMARY)
+    team_a = UnitFactory(code="TH-A-T1", name="Tổ 1", level=UnitLevel.SUBUNIT, parent=school_a)
+    school_b = UnitFactory(code="TH-B", name="Trường Tiểu học Trần Phú", parent=commune,
+                           school_type=SchoolType.PRIMARY)
+    gialai = UnitFactory(code="SGD-GL", name="Sở GDĐT Gia Lai", level=UnitLevel.PROVINCE,
+                         parent=ministry)
+    school_c = UnitFactory(code="THPT-C", name="Trường THPT Pleiku", parent=gialai,
+                           school_type=SchoolType.UPPER_SECONDARY)
+    return SimpleNamespace(ministry=ministry, danang=danang, commune=commune, school_a=school_a,
+                           team_a=team_a, school_b=school_b, gialai=gialai, school_c=school_c)
+
+
+@pytest.fixture
+def make_user(db):
+    def make(*memberships, **kwargs):
+        user = UserFactory(**kwargs)
+        for unit, role in memberships:
+            Membership.objects.create(user=user, unit=unit, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def people(tree):
+    return SimpleNamespace(
+        a=PersonFactory(unit=tree.school_a, full_name="Nguyễn Thị Ánh"),
+        a_team=PersonFactory(unit=tree.team_a, full_name="Lê Văn Tám"),
+        b=PersonFactory(unit=tree.school_b, full_name="Trần Thị Bích"),
+        c=PersonFactory(unit=tree.school_c, full_name="Rơ Mah Hlim"),
+    )
+
+
+@pytest.fixture
+def nominator_a(make_user, tree):
+    return make_user((tree.school_a, Role.NOMINATOR), username="nominator.a")
+
+
+@pytest.fixture
+def province_admin(make_user, tree):
+    return make_user((tree.danang, Role.CAMPAIGN_ADMIN), username="so.admin")
