@@ -32,7 +32,8 @@ def home(request):
         "level_counts": selectors.unit_level_counts(unit) if unit else {},
         "people_in_unit": (
             selectors.people_visible_to(user).filter(unit__path__startswith=unit.path).count()
-            if unit else 0
+            if unit
+            else 0
         ),
         "can_add_person": bool(unit) and membership.role in PEOPLE_MANAGER_ROLES,
         "can_import_people": user.has_perm("units.import_people"),
@@ -64,6 +65,6 @@ def healthz(request):
             logger.exception("health check: redis")
             checks["redis"] = "error"
     healthy = all(v == "ok" for v in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks},
-                        status=200 if healthy else 503)
-
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )

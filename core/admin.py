@@ -27,8 +27,17 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_display = ["created_at", "kind", "file_name", "created_by", "status"]
     list_filter = ["kind", "status"]
     exclude = ["content"]
-    readonly_fields = ["kind", "created_by", "file_name", "file_format", "status", "totals",
-                       "errors", "preview", "imported_at"]
+    readonly_fields = [
+        "kind",
+        "created_by",
+        "file_name",
+        "file_format",
+        "status",
+        "totals",
+        "errors",
+        "preview",
+        "imported_at",
+    ]
     list_select_related = ["created_by"]
 
     def has_add_permission(self, request):

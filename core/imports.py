@@ -131,23 +131,36 @@ def column_errors(importer: Importer, dataset: tablib.Dataset) -> list[dict]:
     errors = []
     missing = [c for c in importer.required_columns if c not in headers]
     if missing:
-        errors.append({
-            "row": None,
-            "column": None,
-            "message": _("Thiếu cột bắt buộc: %(cols)s. Hãy tải tệp mẫu và giữ nguyên dòng tiêu đề.")
-            % {"cols": ", ".join(missing)},
-        })
+        errors.append(
+            {
+                "row": None,
+                "column": None,
+                "message": _(
+                    "Thiếu cột bắt buộc: %(cols)s. Hãy tải tệp mẫu và giữ nguyên dòng tiêu đề."
+                )
+                % {"cols": ", ".join(missing)},
+            }
+        )
     unknown = [h for h in dataset.headers if h and h not in importer.columns]
     if unknown:
-        errors.append({
-            "row": None,
-            "column": None,
-            "message": _("Cột không có trong tệp mẫu: %(cols)s. Hãy xoá hoặc đổi tên cho đúng mẫu.")
-            % {"cols": ", ".join(unknown)},
-        })
+        errors.append(
+            {
+                "row": None,
+                "column": None,
+                "message": _(
+                    "Cột không có trong tệp mẫu: %(cols)s. Hãy xoá hoặc đổi tên cho đúng mẫu."
+                )
+                % {"cols": ", ".join(unknown)},
+            }
+        )
     if len(set(dataset.headers)) != len(dataset.headers):
-        errors.append({"row": None, "column": None,
-                       "message": _("Dòng tiêu đề có cột trùng tên. Mỗi cột chỉ được xuất hiện một lần.")})
+        errors.append(
+            {
+                "row": None,
+                "column": None,
+                "message": _("Dòng tiêu đề có cột trùng tên. Mỗi cột chỉ được xuất hiện một lần."),
+            }
+        )
     return errors
 
 
@@ -175,7 +188,7 @@ def _result_errors(resource, result) -> list[dict]:
             column = columns.get(attribute)
             for message in messages:
                 errors.append({"row": invalid.number, "column": column, "message": str(message)})
-    errors.sort(key=lambda e: (e["row"] or 0))
+    errors.sort(key=lambda e: e["row"] or 0)
     return errors
 
 
@@ -221,15 +234,23 @@ def import_job_check(*, actor, importer: Importer, file_name: str, content: byte
         errors=errors,
         preview=preview,
     )
-    audit(actor=actor, action="import.check", target=job, kind=importer.kind,
-          rows=totals.get("rows"), errors=len(errors))
+    audit(
+        actor=actor,
+        action="import.check",
+        target=job,
+        kind=importer.kind,
+        rows=totals.get("rows"),
+        errors=len(errors),
+    )
     return job
 
 
 def import_job_confirm(*, actor, job: ImportJob) -> ImportJob:
     """Import a checked file for real, all rows or none."""
     if job.status != ImportStatus.CHECKED_OK:
-        raise ValidationError(_("Tệp này chưa qua kiểm tra hoặc đã được nhập. Hãy tải tệp lên lại."))
+        raise ValidationError(
+            _("Tệp này chưa qua kiểm tra hoặc đã được nhập. Hãy tải tệp lên lại.")
+        )
     importer = IMPORTERS[job.kind]
     dataset = read_dataset(content=bytes(job.content), file_name=f"x.{job.file_format}")
     with transaction.atomic():
@@ -244,8 +265,14 @@ def import_job_confirm(*, actor, job: ImportJob) -> ImportJob:
         job.status = ImportStatus.IMPORTED
         job.imported_at = timezone.now()
     job.save(update_fields=["totals", "errors", "preview", "status", "imported_at"])
-    audit(actor=actor, action="import.confirm", target=job, kind=job.kind,
-          status=job.status, totals=totals)
+    audit(
+        actor=actor,
+        action="import.confirm",
+        target=job,
+        kind=job.kind,
+        status=job.status,
+        totals=totals,
+    )
     return job
 
 

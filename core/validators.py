@@ -45,4 +45,5 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
 
     def get_error_message(self):
         return _("Mật khẩu quá ngắn: cần ít nhất %(min_length)d ký tự.") % {
-            "min_length": self.min_length}
+            "min_length": self.min_length
+        }

@@ -12,7 +12,13 @@ from django.views.generic.edit import FormView
 
 from .exports import spreadsheet_response
 from .forms import ImportUploadForm
-from .imports import IMPORTERS, ImportFileError, import_job_check, import_job_confirm, template_dataset
+from .imports import (
+    IMPORTERS,
+    ImportFileError,
+    import_job_check,
+    import_job_confirm,
+    template_dataset,
+)
 from .models import ImportJob, ImportStatus
 
 
@@ -33,8 +39,12 @@ class ImportStartView(LoginRequiredMixin, ImporterMixin, FormView):
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         try:
-            job = import_job_check(actor=self.request.user, importer=self.importer,
-                                   file_name=upload.name, content=upload.read())
+            job = import_job_check(
+                actor=self.request.user,
+                importer=self.importer,
+                file_name=upload.name,
+                content=upload.read(),
+            )
         except ImportFileError as exc:
             form.add_error("file", str(exc))
             return self.form_invalid(form)
@@ -47,8 +57,11 @@ class ImportStartView(LoginRequiredMixin, ImporterMixin, FormView):
 
 class ImportTemplateView(LoginRequiredMixin, ImporterMixin, View):
     def get(self, request, kind):
-        return spreadsheet_response(template_dataset(self.importer), basename=f"mau-{kind}",
-                                    fmt=request.GET.get("format", "xlsx"))
+        return spreadsheet_response(
+            template_dataset(self.importer),
+            basename=f"mau-{kind}",
+            fmt=request.GET.get("format", "xlsx"),
+        )
 
 
 class ImportJobView(LoginRequiredMixin, DetailView):
@@ -67,7 +80,8 @@ class ImportJobView(LoginRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            importer=self.importer, can_confirm=self.object.status == ImportStatus.CHECKED_OK,
+            importer=self.importer,
+            can_confirm=self.object.status == ImportStatus.CHECKED_OK,
             **kwargs,
         )
 
@@ -81,8 +95,15 @@ class ImportJobView(LoginRequiredMixin, DetailView):
             messages.error(request, " ".join(exc.messages))
             return redirect("core:import_job", pk=pk)
         if job.status == ImportStatus.IMPORTED:
-            messages.success(request, _("Đã nhập xong %(n)s dòng.") % {"n": job.totals.get("rows", 0)})
+            messages.success(
+                request, _("Đã nhập xong %(n)s dòng.") % {"n": job.totals.get("rows", 0)}
+            )
         else:
-            messages.error(request, _("Không nhập được: dữ liệu đã thay đổi từ lúc kiểm tra. "
-                                      "Không dòng nào được lưu; hãy xem lỗi bên dưới."))
+            messages.error(
+                request,
+                _(
+                    "Không nhập được: dữ liệu đã thay đổi từ lúc kiểm tra. "
+                    "Không dòng nào được lưu; hãy xem lỗi bên dưới."
+                ),
+            )
         return redirect("core:import_job", pk=pk)

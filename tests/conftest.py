@@ -64,21 +64,38 @@ def chromium_path():
 def tree(db):
     """Bộ → Sở Đà Nẵng → xã → two primary schools (A with a subject team, B); Sở Gia Lai → C."""
     ministry = UnitFactory(code="BO", name="Bộ Giáo dục và Đào tạo", level=UnitLevel.MINISTRY)
-    danang = UnitFactory(code="SGD-DN", name="Sở GDĐT Đà Nẵng", level=UnitLevel.PROVINCE,
-                         parent=ministry)
-    commune = UnitFactory(code="X-HC", name="UBND phường Hải Châu", level=UnitLevel.COMMUNE,
-                          parent=danang)
-    school_a = UnitFactory(code="TH-A", name="Trường Tiểu học Lê Lợi", parent=commune,
-                           school_type=SchoolType.PRIMARY)
+    danang = UnitFactory(
+        code="SGD-DN", name="Sở GDĐT Đà Nẵng", level=UnitLevel.PROVINCE, parent=ministry
+    )
+    commune = UnitFactory(
+        code="X-HC", name="UBND phường Hải Châu", level=UnitLevel.COMMUNE, parent=danang
+    )
+    school_a = UnitFactory(
+        code="TH-A", name="Trường Tiểu học Lê Lợi", parent=commune, school_type=SchoolType.PRIMARY
+    )
     team_a = UnitFactory(code="TH-A-T1", name="Tổ 1", level=UnitLevel.SUBUNIT, parent=school_a)
-    school_b = UnitFactory(code="TH-B", name="Trường Tiểu học Trần Phú", parent=commune,
-                           school_type=SchoolType.PRIMARY)
-    gialai = UnitFactory(code="SGD-GL", name="Sở GDĐT Gia Lai", level=UnitLevel.PROVINCE,
-                         parent=ministry)
-    school_c = UnitFactory(code="THPT-C", name="Trường THPT Pleiku", parent=gialai,
-                           school_type=SchoolType.UPPER_SECONDARY)
-    return SimpleNamespace(ministry=ministry, danang=danang, commune=commune, school_a=school_a,
-                           team_a=team_a, school_b=school_b, gialai=gialai, school_c=school_c)
+    school_b = UnitFactory(
+        code="TH-B", name="Trường Tiểu học Trần Phú", parent=commune, school_type=SchoolType.PRIMARY
+    )
+    gialai = UnitFactory(
+        code="SGD-GL", name="Sở GDĐT Gia Lai", level=UnitLevel.PROVINCE, parent=ministry
+    )
+    school_c = UnitFactory(
+        code="THPT-C",
+        name="Trường THPT Pleiku",
+        parent=gialai,
+        school_type=SchoolType.UPPER_SECONDARY,
+    )
+    return SimpleNamespace(
+        ministry=ministry,
+        danang=danang,
+        commune=commune,
+        school_a=school_a,
+        team_a=team_a,
+        school_b=school_b,
+        gialai=gialai,
+        school_c=school_c,
+    )
 
 
 @pytest.fixture

@@ -41,76 +41,278 @@ class Scale:
 
 SCALES = {
     "demo": Scale(
-        provinces=2, communes=12,
-        schools_per_commune={SchoolType.PRESCHOOL: 1, SchoolType.PRIMARY: 1,
-                             SchoolType.LOWER_SECONDARY: 1},
-        upper_secondary=4, continuing=1,
-        people={t: 8 for t in SchoolType}, teams_per_upper_secondary=3, others_factor=1.0,
+        provinces=2,
+        communes=12,
+        schools_per_commune={
+            SchoolType.PRESCHOOL: 1,
+            SchoolType.PRIMARY: 1,
+            SchoolType.LOWER_SECONDARY: 1,
+        },
+        upper_secondary=4,
+        continuing=1,
+        people=dict.fromkeys(SchoolType, 8),
+        teams_per_upper_secondary=3,
+        others_factor=1.0,
         others_people_factor=1.0,
     ),
     "province": Scale(
-        provinces=2, communes=54,
-        schools_per_commune={SchoolType.PRESCHOOL: 10, SchoolType.PRIMARY: 10,
-                             SchoolType.LOWER_SECONDARY: 7},
-        upper_secondary=40, continuing=2,
-        people={SchoolType.PRESCHOOL: 30, SchoolType.PRIMARY: 40, SchoolType.LOWER_SECONDARY: 48,
-                SchoolType.UPPER_SECONDARY: 75, SchoolType.CONTINUING: 30,
-                SchoolType.HIGHER: 40, SchoolType.MULTI_LEVEL: 40},
-        teams_per_upper_secondary=3, others_factor=0.25, others_people_factor=0.25,
+        provinces=2,
+        communes=54,
+        schools_per_commune={
+            SchoolType.PRESCHOOL: 10,
+            SchoolType.PRIMARY: 10,
+            SchoolType.LOWER_SECONDARY: 7,
+        },
+        upper_secondary=40,
+        continuing=2,
+        people={
+            SchoolType.PRESCHOOL: 30,
+            SchoolType.PRIMARY: 40,
+            SchoolType.LOWER_SECONDARY: 48,
+            SchoolType.UPPER_SECONDARY: 75,
+            SchoolType.CONTINUING: 30,
+            SchoolType.HIGHER: 40,
+            SchoolType.MULTI_LEVEL: 40,
+        },
+        teams_per_upper_secondary=3,
+        others_factor=0.25,
+        others_people_factor=0.25,
     ),
     "nation": Scale(
-        provinces=34, communes=54,
-        schools_per_commune={SchoolType.PRESCHOOL: 10, SchoolType.PRIMARY: 10,
-                             SchoolType.LOWER_SECONDARY: 7},
-        upper_secondary=40, continuing=2,
-        people={SchoolType.PRESCHOOL: 30, SchoolType.PRIMARY: 40, SchoolType.LOWER_SECONDARY: 48,
-                SchoolType.UPPER_SECONDARY: 75, SchoolType.CONTINUING: 30,
-                SchoolType.HIGHER: 40, SchoolType.MULTI_LEVEL: 40},
-        teams_per_upper_secondary=3, others_factor=0.92, others_people_factor=0.85,
+        provinces=34,
+        communes=54,
+        schools_per_commune={
+            SchoolType.PRESCHOOL: 10,
+            SchoolType.PRIMARY: 10,
+            SchoolType.LOWER_SECONDARY: 7,
+        },
+        upper_secondary=40,
+        continuing=2,
+        people={
+            SchoolType.PRESCHOOL: 30,
+            SchoolType.PRIMARY: 40,
+            SchoolType.LOWER_SECONDARY: 48,
+            SchoolType.UPPER_SECONDARY: 75,
+            SchoolType.CONTINUING: 30,
+            SchoolType.HIGHER: 40,
+            SchoolType.MULTI_LEVEL: 40,
+        },
+        teams_per_upper_secondary=3,
+        others_factor=0.92,
+        others_people_factor=0.85,
     ),
 }
 
 # The 34 provinces since 12/6/2025; Đà Nẵng and Gia Lai first (seeds 000 and 002).
 PROVINCES = [
-    ("DN", "Đà Nẵng"), ("GL", "Gia Lai"), ("HN", "Hà Nội"), ("HCM", "Thành phố Hồ Chí Minh"),
-    ("HP", "Hải Phòng"), ("CT", "Cần Thơ"), ("HUE", "Huế"), ("QNI", "Quảng Ninh"),
-    ("CB", "Cao Bằng"), ("LS", "Lạng Sơn"), ("LC", "Lào Cai"), ("TQ", "Tuyên Quang"),
-    ("TN", "Thái Nguyên"), ("PT", "Phú Thọ"), ("BN", "Bắc Ninh"), ("HY", "Hưng Yên"),
-    ("NB", "Ninh Bình"), ("TH", "Thanh Hóa"), ("NA", "Nghệ An"), ("HT", "Hà Tĩnh"),
-    ("QT", "Quảng Trị"), ("QNG", "Quảng Ngãi"), ("KH", "Khánh Hòa"), ("DL", "Đắk Lắk"),
-    ("LD", "Lâm Đồng"), ("DNA", "Đồng Nai"), ("TNI", "Tây Ninh"), ("VL", "Vĩnh Long"),
-    ("DT", "Đồng Tháp"), ("AG", "An Giang"), ("CM", "Cà Mau"), ("DB", "Điện Biên"),
-    ("LCH", "Lai Châu"), ("SL", "Sơn La"),
+    ("DN", "Đà Nẵng"),
+    ("GL", "Gia Lai"),
+    ("HN", "Hà Nội"),
+    ("HCM", "Thành phố Hồ Chí Minh"),
+    ("HP", "Hải Phòng"),
+    ("CT", "Cần Thơ"),
+    ("HUE", "Huế"),
+    ("QNI", "Quảng Ninh"),
+    ("CB", "Cao Bằng"),
+    ("LS", "Lạng Sơn"),
+    ("LC", "Lào Cai"),
+    ("TQ", "Tuyên Quang"),
+    ("TN", "Thái Nguyên"),
+    ("PT", "Phú Thọ"),
+    ("BN", "Bắc Ninh"),
+    ("HY", "Hưng Yên"),
+    ("NB", "Ninh Bình"),
+    ("TH", "Thanh Hóa"),
+    ("NA", "Nghệ An"),
+    ("HT", "Hà Tĩnh"),
+    ("QT", "Quảng Trị"),
+    ("QNG", "Quảng Ngãi"),
+    ("KH", "Khánh Hòa"),
+    ("DL", "Đắk Lắk"),
+    ("LD", "Lâm Đồng"),
+    ("DNA", "Đồng Nai"),
+    ("TNI", "Tây Ninh"),
+    ("VL", "Vĩnh Long"),
+    ("DT", "Đồng Tháp"),
+    ("AG", "An Giang"),
+    ("CM", "Cà Mau"),
+    ("DB", "Điện Biên"),
+    ("LCH", "Lai Châu"),
+    ("SL", "Sơn La"),
 ]
 MERGED_PROVINCES = {"DN": ("QNA", "Quảng Nam"), "GL": ("BD", "Bình Định")}
 
-PLACE_FIRST = ["Hòa", "An", "Tân", "Phú", "Bình", "Thạnh", "Hải", "Sơn", "Thanh", "Long",
-               "Phước", "Mỹ", "Thuận", "Hiệp", "Vĩnh", "Quang", "Đông", "Tây", "Nam", "Bắc"]
-PLACE_SECOND = ["Khánh", "Lộc", "Thịnh", "Hưng", "Phong", "Châu", "Xuân", "Minh", "Cường",
-                "Lợi", "Thọ", "Điền", "Tiến", "Đức", "Hiệp", "Sơn", "Khê", "Trung", "Nhơn"]
-NOTABLES = ["Lê Lợi", "Nguyễn Du", "Trần Phú", "Quang Trung", "Nguyễn Trãi", "Lý Thường Kiệt",
-            "Chu Văn An", "Phan Châu Trinh", "Nguyễn Huệ", "Hùng Vương", "Kim Đồng", "Võ Thị Sáu",
-            "Nguyễn Văn Trỗi", "Trần Quốc Toản", "Lê Quý Đôn", "Nguyễn Bỉnh Khiêm", "Phan Bội Châu",
-            "Hoàng Hoa Thám", "Ngô Quyền", "Đinh Tiên Hoàng", "Lê Văn Tám", "Trưng Vương",
-            "Nguyễn Thị Minh Khai", "Tô Hiến Thành", "Lương Thế Vinh", "Trần Hưng Đạo"]
-PRESCHOOL_NAMES = ["Hoa Sen", "Sao Mai", "Họa Mi", "Sơn Ca", "Bình Minh", "Hoa Hồng", "Vàng Anh",
-                   "Tuổi Thơ", "Hướng Dương", "Măng Non", "Sen Hồng", "Ánh Dương"]
-UPPER_SECONDARY_NAMES = ["Sơn Trà", "Phan Châu Trinh", "Hoàng Hoa Thám", "Lê Quý Đôn",
-                         "Nguyễn Hiền", "Thái Phiên", "Trần Phú", "Ngũ Hành Sơn", "Nguyễn Trãi",
-                         "Hòa Vang", "Liên Chiểu", "Cẩm Lệ", "Thanh Khê", "Ông Ích Khiêm"]
+PLACE_FIRST = [
+    "Hòa",
+    "An",
+    "Tân",
+    "Phú",
+    "Bình",
+    "Thạnh",
+    "Hải",
+    "Sơn",
+    "Thanh",
+    "Long",
+    "Phước",
+    "Mỹ",
+    "Thuận",
+    "Hiệp",
+    "Vĩnh",
+    "Quang",
+    "Đông",
+    "Tây",
+    "Nam",
+    "Bắc",
+]
+PLACE_SECOND = [
+    "Khánh",
+    "Lộc",
+    "Thịnh",
+    "Hưng",
+    "Phong",
+    "Châu",
+    "Xuân",
+    "Minh",
+    "Cường",
+    "Lợi",
+    "Thọ",
+    "Điền",
+    "Tiến",
+    "Đức",
+    "Hiệp",
+    "Sơn",
+    "Khê",
+    "Trung",
+    "Nhơn",
+]
+NOTABLES = [
+    "Lê Lợi",
+    "Nguyễn Du",
+    "Trần Phú",
+    "Quang Trung",
+    "Nguyễn Trãi",
+    "Lý Thường Kiệt",
+    "Chu Văn An",
+    "Phan Châu Trinh",
+    "Nguyễn Huệ",
+    "Hùng Vương",
+    "Kim Đồng",
+    "Võ Thị Sáu",
+    "Nguyễn Văn Trỗi",
+    "Trần Quốc Toản",
+    "Lê Quý Đôn",
+    "Nguyễn Bỉnh Khiêm",
+    "Phan Bội Châu",
+    "Hoàng Hoa Thám",
+    "Ngô Quyền",
+    "Đinh Tiên Hoàng",
+    "Lê Văn Tám",
+    "Trưng Vương",
+    "Nguyễn Thị Minh Khai",
+    "Tô Hiến Thành",
+    "Lương Thế Vinh",
+    "Trần Hưng Đạo",
+]
+PRESCHOOL_NAMES = [
+    "Hoa Sen",
+    "Sao Mai",
+    "Họa Mi",
+    "Sơn Ca",
+    "Bình Minh",
+    "Hoa Hồng",
+    "Vàng Anh",
+    "Tuổi Thơ",
+    "Hướng Dương",
+    "Măng Non",
+    "Sen Hồng",
+    "Ánh Dương",
+]
+UPPER_SECONDARY_NAMES = [
+    "Sơn Trà",
+    "Phan Châu Trinh",
+    "Hoàng Hoa Thám",
+    "Lê Quý Đôn",
+    "Nguyễn Hiền",
+    "Thái Phiên",
+    "Trần Phú",
+    "Ngũ Hành Sơn",
+    "Nguyễn Trãi",
+    "Hòa Vang",
+    "Liên Chiểu",
+    "Cẩm Lệ",
+    "Thanh Khê",
+    "Ông Ích Khiêm",
+]
 TEAMS = ["Tổ Toán - Tin", "Tổ Ngữ văn", "Tổ Ngoại ngữ", "Tổ Khoa học tự nhiên", "Tổ Văn phòng"]
-SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi",
-            "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
-MIDDLE = {Gender.MALE: ["Văn", "Hữu", "Đức", "Minh", "Quốc", "Công", "Thanh"],
-          Gender.FEMALE: ["Thị", "Ngọc", "Thu", "Thanh", "Kim", "Minh", "Thùy"]}
-GIVEN = {Gender.MALE: ["Anh", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Khánh", "Long", "Nam",
-                       "Phong", "Quang", "Sơn", "Thắng", "Trung", "Tuấn", "Việt"],
-         Gender.FEMALE: ["Ánh", "Chi", "Dung", "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai",
-                         "Nga", "Oanh", "Phương", "Tâm", "Thảo", "Trang", "Yến"]}
+SURNAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+]
+MIDDLE = {
+    Gender.MALE: ["Văn", "Hữu", "Đức", "Minh", "Quốc", "Công", "Thanh"],
+    Gender.FEMALE: ["Thị", "Ngọc", "Thu", "Thanh", "Kim", "Minh", "Thùy"],
+}
+GIVEN = {
+    Gender.MALE: [
+        "Anh",
+        "Bình",
+        "Cường",
+        "Dũng",
+        "Hải",
+        "Hùng",
+        "Khánh",
+        "Long",
+        "Nam",
+        "Phong",
+        "Quang",
+        "Sơn",
+        "Thắng",
+        "Trung",
+        "Tuấn",
+        "Việt",
+    ],
+    Gender.FEMALE: [
+        "Ánh",
+        "Chi",
+        "Dung",
+        "Hà",
+        "Hạnh",
+        "Hoa",
+        "Hương",
+        "Lan",
+        "Linh",
+        "Mai",
+        "Nga",
+        "Oanh",
+        "Phương",
+        "Tâm",
+        "Thảo",
+        "Trang",
+        "Yến",
+    ],
+}
 ETHNICITIES = ["Kinh"] * 17 + ["Gia Rai", "Ba Na", "Cơ Tu"]
-SCHOOL_PREFIX = {SchoolType.PRESCHOOL: "Trường Mầm non", SchoolType.PRIMARY: "Trường Tiểu học",
-                 SchoolType.LOWER_SECONDARY: "Trường THCS", SchoolType.UPPER_SECONDARY: "Trường THPT",
-                 SchoolType.CONTINUING: "Trung tâm GDNN - GDTX"}
+SCHOOL_PREFIX = {
+    SchoolType.PRESCHOOL: "Trường Mầm non",
+    SchoolType.PRIMARY: "Trường Tiểu học",
+    SchoolType.LOWER_SECONDARY: "Trường THCS",
+    SchoolType.UPPER_SECONDARY: "Trường THPT",
+    SchoolType.CONTINUING: "Trung tâm GDNN - GDTX",
+}
 
 
 def _pick(items, key: str, salt: int = 0):
@@ -142,111 +344,220 @@ def _school(code, school_type, parent, place, index, *, people, moved_from=None)
         name = f"{SCHOOL_PREFIX[school_type]} {PRESCHOOL_NAMES[index % len(PRESCHOOL_NAMES)]}"
     else:
         name = f"{SCHOOL_PREFIX[school_type]} {_pick(NOTABLES, code)}"
-    return Node(code, name, UnitLevel.SCHOOL, parent, school_type=school_type,
-                address=f"{index + 1} đường {_pick(NOTABLES, code, 1)}, {place}",
-                phone=_phone(code), moved_from_code=moved_from, people=people)
+    return Node(
+        code,
+        name,
+        UnitLevel.SCHOOL,
+        parent,
+        school_type=school_type,
+        address=f"{index + 1} đường {_pick(NOTABLES, code, 1)}, {place}",
+        phone=_phone(code),
+        moved_from_code=moved_from,
+        people=people,
+    )
 
 
 def build_tree(scale: Scale) -> list[Node]:
     """The whole tree, parents before children."""
-    nodes = [Node("BGDDT", "Bộ Giáo dục và Đào tạo", UnitLevel.MINISTRY, None,
-                  address="35 Đại Cồ Việt, Hà Nội", phone="02438694795")]
+    nodes = [
+        Node(
+            "BGDDT",
+            "Bộ Giáo dục và Đào tạo",
+            UnitLevel.MINISTRY,
+            None,
+            address="35 Đại Cồ Việt, Hà Nội",
+            phone="02438694795",
+        )
+    ]
     nodes.append(Node("BGDDT-VTDKT", "Vụ Thi đua - Khen thưởng", UnitLevel.SUBUNIT, "BGDDT"))
     academy = "HVQLGD"
-    nodes.append(Node(academy, "Học viện Quản lý giáo dục", UnitLevel.SCHOOL, "BGDDT",
-                      school_type=SchoolType.HIGHER, address="31 Phan Đình Giót, Hà Nội",
-                      phone="02438643045", people=scale.people[SchoolType.HIGHER]))
+    nodes.append(
+        Node(
+            academy,
+            "Học viện Quản lý giáo dục",
+            UnitLevel.SCHOOL,
+            "BGDDT",
+            school_type=SchoolType.HIGHER,
+            address="31 Phan Đình Giót, Hà Nội",
+            phone="02438643045",
+            people=scale.people[SchoolType.HIGHER],
+        )
+    )
     for team in ("Khoa Quản lý giáo dục", "Phòng Tổ chức cán bộ"):
         code = f"{academy}-{'K' if team.startswith('Khoa') else 'P'}1"
-        nodes.append(Node(code, team, UnitLevel.SUBUNIT, academy,
-                          people=scale.people[SchoolType.HIGHER] // 4))
+        nodes.append(
+            Node(
+                code, team, UnitLevel.SUBUNIT, academy, people=scale.people[SchoolType.HIGHER] // 4
+            )
+        )
 
     for p_index, (p_code, p_name) in enumerate(PROVINCES[: scale.provinces]):
         factor = 1.0 if p_index == 0 else scale.others_factor
         people_factor = 1.0 if p_index == 0 else scale.others_people_factor
         so = f"SGD-{p_code}"
-        nodes.append(Node(so, f"Sở Giáo dục và Đào tạo {p_name}", UnitLevel.PROVINCE, "BGDDT",
-                          address=f"Trung tâm hành chính {p_name}", phone=_phone(so)))
+        nodes.append(
+            Node(
+                so,
+                f"Sở Giáo dục và Đào tạo {p_name}",
+                UnitLevel.PROVINCE,
+                "BGDDT",
+                address=f"Trung tâm hành chính {p_name}",
+                phone=_phone(so),
+            )
+        )
         nodes.append(Node(f"{so}-VP", "Văn phòng Sở", UnitLevel.SUBUNIT, so))
         if p_code in MERGED_PROVINCES:
             old_code, old_name = MERGED_PROVINCES[p_code]
-            nodes.append(Node(f"SGD-{old_code}", f"Sở Giáo dục và Đào tạo {old_name}",
-                              UnitLevel.PROVINCE, "BGDDT", valid_to=DISTRICTS_CLOSED_ON,
-                              merged_into_code=so))
+            nodes.append(
+                Node(
+                    f"SGD-{old_code}",
+                    f"Sở Giáo dục và Đào tạo {old_name}",
+                    UnitLevel.PROVINCE,
+                    "BGDDT",
+                    valid_to=DISTRICTS_CLOSED_ON,
+                    merged_into_code=so,
+                )
+            )
         communes = max(COMMUNES_PER_DISTRICT, round(scale.communes * factor))
         for d_index in range((communes + COMMUNES_PER_DISTRICT - 1) // COMMUNES_PER_DISTRICT):
             district = f"{p_code}-PGD{d_index + 1:02d}"
             place = f"{PLACE_FIRST[d_index % 20]} {PLACE_SECOND[(d_index * 3) % 19]}"
-            nodes.append(Node(district, f"Phòng GDĐT huyện {place}", UnitLevel.DISTRICT, so,
-                              valid_to=DISTRICTS_CLOSED_ON))
+            nodes.append(
+                Node(
+                    district,
+                    f"Phòng GDĐT huyện {place}",
+                    UnitLevel.DISTRICT,
+                    so,
+                    valid_to=DISTRICTS_CLOSED_ON,
+                )
+            )
         for c_index in range(communes):
             commune = f"{p_code}-X{c_index + 1:03d}"
             place = f"{PLACE_FIRST[c_index % 20]} {PLACE_SECOND[(c_index // 20 + c_index) % 19]}"
             kind = "phường" if c_index % 3 else "xã"
             district = f"{p_code}-PGD{c_index // COMMUNES_PER_DISTRICT + 1:02d}"
-            nodes.append(Node(commune, f"UBND {kind} {place}", UnitLevel.COMMUNE, so,
-                              valid_from=RESTRUCTURED_ON, phone=_phone(commune)))
+            nodes.append(
+                Node(
+                    commune,
+                    f"UBND {kind} {place}",
+                    UnitLevel.COMMUNE,
+                    so,
+                    valid_from=RESTRUCTURED_ON,
+                    phone=_phone(commune),
+                )
+            )
             for school_type, count in scale.schools_per_commune.items():
                 for s_index in range(count):
                     code = f"{commune}-{school_type}{s_index + 1:02d}"
                     people = max(3, round(scale.people[school_type] * people_factor))
-                    nodes.append(_school(code, school_type, commune, f"{kind} {place}", s_index,
-                                         people=people, moved_from=district))
+                    nodes.append(
+                        _school(
+                            code,
+                            school_type,
+                            commune,
+                            f"{kind} {place}",
+                            s_index,
+                            people=people,
+                            moved_from=district,
+                        )
+                    )
         for s_index in range(scale.upper_secondary):
             code = f"{p_code}-THPT{s_index + 1:03d}"
             name_part = UPPER_SECONDARY_NAMES[s_index % len(UPPER_SECONDARY_NAMES)]
-            suffix = f" số {s_index // len(UPPER_SECONDARY_NAMES) + 1}" \
-                if s_index >= len(UPPER_SECONDARY_NAMES) else ""
-            school = Node(code, f"Trường THPT {name_part}{suffix}", UnitLevel.SCHOOL, so,
-                          school_type=SchoolType.UPPER_SECONDARY, address=f"{p_name}",
-                          phone=_phone(code),
-                          people=0)
+            suffix = (
+                f" số {s_index // len(UPPER_SECONDARY_NAMES) + 1}"
+                if s_index >= len(UPPER_SECONDARY_NAMES)
+                else ""
+            )
+            school = Node(
+                code,
+                f"Trường THPT {name_part}{suffix}",
+                UnitLevel.SCHOOL,
+                so,
+                school_type=SchoolType.UPPER_SECONDARY,
+                address=f"{p_name}",
+                phone=_phone(code),
+                people=0,
+            )
             nodes.append(school)
             team_people = max(3, round(scale.people[SchoolType.UPPER_SECONDARY] * people_factor))
             teams = scale.teams_per_upper_secondary
             school.people = team_people - (team_people // teams) * teams + 2
             for t_index in range(teams):
-                nodes.append(Node(f"{code}-T{t_index + 1}", TEAMS[t_index % len(TEAMS)],
-                                  UnitLevel.SUBUNIT, code, people=team_people // teams))
+                nodes.append(
+                    Node(
+                        f"{code}-T{t_index + 1}",
+                        TEAMS[t_index % len(TEAMS)],
+                        UnitLevel.SUBUNIT,
+                        code,
+                        people=team_people // teams,
+                    )
+                )
         for s_index in range(scale.continuing):
             code = f"{p_code}-GDTX{s_index + 1:02d}"
-            nodes.append(_school(code, SchoolType.CONTINUING, so, p_name, s_index,
-                                 people=max(3, round(scale.people[SchoolType.CONTINUING]
-                                                     * people_factor))))
+            nodes.append(
+                _school(
+                    code,
+                    SchoolType.CONTINUING,
+                    so,
+                    p_name,
+                    s_index,
+                    people=max(3, round(scale.people[SchoolType.CONTINUING] * people_factor)),
+                )
+            )
     return nodes
 
 
 def _position(index: int, level: str) -> str:
     if level == UnitLevel.SUBUNIT:
         return Position.TEAM_LEADER if index == 0 else Position.TEACHER
-    return [Position.PRINCIPAL, Position.VICE_PRINCIPAL, Position.VICE_PRINCIPAL, Position.STAFF,
-            Position.STAFF][index] if index < 5 else Position.TEACHER
+    return (
+        [
+            Position.PRINCIPAL,
+            Position.VICE_PRINCIPAL,
+            Position.VICE_PRINCIPAL,
+            Position.STAFF,
+            Position.STAFF,
+        ][index]
+        if index < 5
+        else Position.TEACHER
+    )
 
 
 def make_person(unit_id: int, unit_code: str, level: str, index: int, school_type: str) -> Person:
     identifier = f"{unit_code}-{index + 1:03d}"
     h = zlib.crc32(identifier.encode())
     gender = Gender.FEMALE if h % 10 < 7 else Gender.MALE  # the sector's staff is ~70% women
-    full_name = (f"{SURNAMES[h % len(SURNAMES)]} {MIDDLE[gender][(h >> 4) % len(MIDDLE[gender])]} "
-                 f"{GIVEN[gender][(h >> 8) % len(GIVEN[gender])]}")
+    full_name = (
+        f"{SURNAMES[h % len(SURNAMES)]} {MIDDLE[gender][(h >> 4) % len(MIDDLE[gender])]} "
+        f"{GIVEN[gender][(h >> 8) % len(GIVEN[gender])]}"
+    )
     position = _position(index, level)
     if school_type == SchoolType.HIGHER and position == Position.TEACHER:
         position = Position.LECTURER
     birth = datetime.date(1965 + (h >> 12) % 35, 1 + (h >> 16) % 12, 1 + (h >> 20) % 28)
-    return Person(unit_id=unit_id, identifier=identifier, full_name=full_name, gender=gender,
-                  birth_date=birth, ethnicity=ETHNICITIES[(h >> 24) % len(ETHNICITIES)],
-                  position=position, phone="09" + str(h % 10**8).zfill(8))
+    return Person(
+        unit_id=unit_id,
+        identifier=identifier,
+        full_name=full_name,
+        gender=gender,
+        birth_date=birth,
+        ethnicity=ETHNICITIES[(h >> 24) % len(ETHNICITIES)],
+        position=position,
+        phone="09" + str(h % 10**8).zfill(8),
+    )
 
 
 def _step(path: str) -> int:
-    return Unit._str2int(path[-Unit.steplen:])
+    return Unit._str2int(path[-Unit.steplen :])
 
 
 @transaction.atomic
 def seed_units(nodes: list[Node]) -> dict[str, int]:
     """Insert the units that are missing; returns code -> pk for every node."""
-    existing = {code: (pk, path) for code, pk, path in
-                Unit.objects.values_list("code", "pk", "path")}
+    existing = {
+        code: (pk, path) for code, pk, path in Unit.objects.values_list("code", "pk", "path")
+    }
     last_step: dict[str, int] = {}
     for _code, (_pk, path) in existing.items():
         parent_path = path[: -Unit.steplen]
@@ -262,10 +573,21 @@ def seed_units(nodes: list[Node]) -> dict[str, int]:
         path = Unit._get_path(parent_path, depth, last_step[parent_path])
         paths[node.code] = path
         added_children[parent_path] = added_children.get(parent_path, 0) + 1
-        new_units.append(Unit(code=node.code, name=node.name, level=node.level,
-                              school_type=node.school_type, address=node.address,
-                              phone=node.phone, valid_from=node.valid_from,
-                              valid_to=node.valid_to, path=path, depth=depth, numchild=0))
+        new_units.append(
+            Unit(
+                code=node.code,
+                name=node.name,
+                level=node.level,
+                school_type=node.school_type,
+                address=node.address,
+                phone=node.phone,
+                valid_from=node.valid_from,
+                valid_to=node.valid_to,
+                path=path,
+                depth=depth,
+                numchild=0,
+            )
+        )
     new_paths = {u.path for u in new_units}
     for unit in new_units:
         unit.numchild = added_children.get(unit.path, 0)
@@ -276,15 +598,25 @@ def seed_units(nodes: list[Node]) -> dict[str, int]:
     pks = dict(Unit.objects.filter(code__in=[n.code for n in nodes]).values_list("code", "pk"))
 
     created = {u.code for u in new_units}
-    merges = [(n.code, n.merged_into_code) for n in nodes if n.merged_into_code and n.code in created]
+    merges = [
+        (n.code, n.merged_into_code) for n in nodes if n.merged_into_code and n.code in created
+    ]
     for code, target in merges:
         Unit.objects.filter(pk=pks[code]).update(merged_into_id=pks[target])
-    UnitMove.objects.bulk_create([
-        UnitMove(unit_id=pks[n.code], from_parent_id=pks[n.moved_from_code],
-                 to_parent_id=pks[n.parent_code], moved_on=RESTRUCTURED_ON,
-                 reason="Sắp xếp đơn vị hành chính, bỏ cấp huyện từ 01/7/2025")
-        for n in nodes if n.moved_from_code and n.code in created
-    ], batch_size=2000)
+    UnitMove.objects.bulk_create(
+        [
+            UnitMove(
+                unit_id=pks[n.code],
+                from_parent_id=pks[n.moved_from_code],
+                to_parent_id=pks[n.parent_code],
+                moved_on=RESTRUCTURED_ON,
+                reason="Sắp xếp đơn vị hành chính, bỏ cấp huyện từ 01/7/2025",
+            )
+            for n in nodes
+            if n.moved_from_code and n.code in created
+        ],
+        batch_size=2000,
+    )
     return pks
 
 
@@ -293,8 +625,9 @@ def seed_people(nodes: list[Node], pks: dict[str, int], *, batch: int = 5000) ->
     sent, pending = 0, []
     for node in nodes:
         for index in range(node.people):
-            pending.append(make_person(pks[node.code], node.code, node.level, index,
-                                       node.school_type))
+            pending.append(
+                make_person(pks[node.code], node.code, node.level, index, node.school_type)
+            )
         if len(pending) >= batch:
             Person.objects.bulk_create(pending, ignore_conflicts=True)
             sent, pending = sent + len(pending), []
@@ -316,8 +649,12 @@ DEMO_ACCOUNTS = [
     ("xa.lanhdao", "Võ Minh Quang", [("DN-X001", Role.APPROVER)], False),
     ("truong.hieutruong", "Huỳnh Thị Mai", [("DN-THPT001", Role.APPROVER)], False),
     ("truong.canbo", "Đặng Thu Trang", [("DN-THPT001", Role.NOMINATOR)], False),
-    ("giaovien.kiemnhiem", "Bùi Ngọc Anh",
-     [("DN-X001-TH01", Role.NOMINATOR), ("DN-X001", Role.VIEWER)], False),
+    (
+        "giaovien.kiemnhiem",
+        "Bùi Ngọc Anh",
+        [("DN-X001-TH01", Role.NOMINATOR), ("DN-X001", Role.VIEWER)],
+        False,
+    ),
     ("gialai.canbo", "Rơ Châm H'Lan", [("GL-THPT001", Role.NOMINATOR)], False),
 ]
 
@@ -325,9 +662,11 @@ DEMO_ACCOUNTS = [
 @transaction.atomic
 def seed_accounts(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str]]:
     rows = []
-    units = dict(Unit.objects.filter(
-        code__in={code for *_x, ms, _s in DEMO_ACCOUNTS for code, _r in ms}
-    ).values_list("code", "pk"))
+    units = dict(
+        Unit.objects.filter(
+            code__in={code for *_x, ms, _s in DEMO_ACCOUNTS for code, _r in ms}
+        ).values_list("code", "pk")
+    )
     for username, full_name, memberships, superuser in DEMO_ACCOUNTS:
         user, _created = User.objects.get_or_create(username=username)
         user.full_name = full_name

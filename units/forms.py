@@ -20,8 +20,18 @@ class DateInput(forms.DateInput):
 class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
-        fields = ["full_name", "identifier", "birth_date", "gender", "ethnicity", "position",
-                  "phone", "email", "photo", "is_active"]
+        fields = [
+            "full_name",
+            "identifier",
+            "birth_date",
+            "gender",
+            "ethnicity",
+            "position",
+            "phone",
+            "email",
+            "photo",
+            "is_active",
+        ]
         widgets = {"birth_date": DateInput()}
 
     def __init__(self, *args, **kwargs):
@@ -30,11 +40,20 @@ class PersonForm(forms.ModelForm):
         self.fields["photo"].help_text = _("Ảnh chân dung 4x6, JPEG hoặc PNG, tối đa 2 MB.")
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Row(Column("full_name", css_class="col-md-8"), Column("identifier", css_class="col-md-4")),
-            Row(Column("birth_date", css_class="col-md-4"), Column("gender", css_class="col-md-4"),
-                Column("ethnicity", css_class="col-md-4")),
-            Row(Column("position", css_class="col-md-4"), Column("phone", css_class="col-md-4"),
-                Column("email", css_class="col-md-4")),
+            Row(
+                Column("full_name", css_class="col-md-8"),
+                Column("identifier", css_class="col-md-4"),
+            ),
+            Row(
+                Column("birth_date", css_class="col-md-4"),
+                Column("gender", css_class="col-md-4"),
+                Column("ethnicity", css_class="col-md-4"),
+            ),
+            Row(
+                Column("position", css_class="col-md-4"),
+                Column("phone", css_class="col-md-4"),
+                Column("email", css_class="col-md-4"),
+            ),
             "photo",
             "is_active",
             Submit("save", _("Lưu")),
@@ -48,9 +67,10 @@ class PersonForm(forms.ModelForm):
 
     def clean_identifier(self):
         identifier = self.cleaned_data["identifier"].strip()
-        if identifier and Person.objects.filter(identifier=identifier).exclude(
-            pk=self.instance.pk
-        ).exists():
+        if (
+            identifier
+            and Person.objects.filter(identifier=identifier).exclude(pk=self.instance.pk).exists()
+        ):
             raise forms.ValidationError(
                 _("Mã định danh này đã được dùng cho một người khác. Hãy kiểm tra lại.")
             )
@@ -59,15 +79,17 @@ class PersonForm(forms.ModelForm):
 
 class UnitFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm theo tên hoặc mã"), required=False)
-    level = forms.ChoiceField(label=_("Cấp"), required=False,
-                              choices=[("", _("Tất cả các cấp")), *UnitLevel.choices])
+    level = forms.ChoiceField(
+        label=_("Cấp"), required=False, choices=[("", _("Tất cả các cấp")), *UnitLevel.choices]
+    )
 
 
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm theo tên hoặc mã định danh"), required=False)
     unit = forms.CharField(label=_("Mã đơn vị"), required=False)
-    position = forms.ChoiceField(label=_("Chức vụ"), required=False,
-                                 choices=[("", _("Tất cả chức vụ")), *Position.choices])
+    position = forms.ChoiceField(
+        label=_("Chức vụ"), required=False, choices=[("", _("Tất cả chức vụ")), *Position.choices]
+    )
 
 
 class LoginForm(AuthenticationForm):

@@ -29,24 +29,48 @@ from .models import Person, Unit
 from .selectors import is_unrestricted, unit_in_scope
 from .services import check_level, unit_create, unit_move
 
-UNIT_ATTRIBUTES = ("code", "name", "level", "school_type", "address", "phone", "email",
-                   "valid_from", "valid_to", "merged_into")
+UNIT_ATTRIBUTES = (
+    "code",
+    "name",
+    "level",
+    "school_type",
+    "address",
+    "phone",
+    "email",
+    "valid_from",
+    "valid_to",
+    "merged_into",
+)
 
 
 # Short forms officials write in their own lists, besides the codes and full labels.
 LEVEL_ALIASES = {
-    "Bộ GDĐT": UnitLevel.MINISTRY, "Sở GDĐT": UnitLevel.PROVINCE, "Phòng": UnitLevel.DISTRICT,
-    "Phòng GDĐT": UnitLevel.DISTRICT, "Huyện": UnitLevel.DISTRICT, "Xã": UnitLevel.COMMUNE,
-    "Phường": UnitLevel.COMMUNE, "UBND xã": UnitLevel.COMMUNE, "Trường": UnitLevel.SCHOOL,
-    "Cơ sở giáo dục": UnitLevel.SCHOOL, "Tổ": UnitLevel.SUBUNIT,
-    "Tổ chuyên môn": UnitLevel.SUBUNIT, "Khoa": UnitLevel.SUBUNIT, "Phòng ban": UnitLevel.SUBUNIT,
+    "Bộ GDĐT": UnitLevel.MINISTRY,
+    "Sở GDĐT": UnitLevel.PROVINCE,
+    "Phòng": UnitLevel.DISTRICT,
+    "Phòng GDĐT": UnitLevel.DISTRICT,
+    "Huyện": UnitLevel.DISTRICT,
+    "Xã": UnitLevel.COMMUNE,
+    "Phường": UnitLevel.COMMUNE,
+    "UBND xã": UnitLevel.COMMUNE,
+    "Trường": UnitLevel.SCHOOL,
+    "Cơ sở giáo dục": UnitLevel.SCHOOL,
+    "Tổ": UnitLevel.SUBUNIT,
+    "Tổ chuyên môn": UnitLevel.SUBUNIT,
+    "Khoa": UnitLevel.SUBUNIT,
+    "Phòng ban": UnitLevel.SUBUNIT,
 }
 POSITION_ALIASES = {
-    "Hiệu trưởng": Position.PRINCIPAL, "Giám đốc": Position.PRINCIPAL,
-    "Phó hiệu trưởng": Position.VICE_PRINCIPAL, "Phó giám đốc": Position.VICE_PRINCIPAL,
-    "Tổ trưởng": Position.TEAM_LEADER, "Tổ trưởng tổ chuyên môn": Position.TEAM_LEADER,
-    "Trưởng khoa": Position.TEAM_LEADER, "Trưởng phòng": Position.TEAM_LEADER,
-    "Sinh viên": Position.STUDENT, "Học viên": Position.STUDENT,
+    "Hiệu trưởng": Position.PRINCIPAL,
+    "Giám đốc": Position.PRINCIPAL,
+    "Phó hiệu trưởng": Position.VICE_PRINCIPAL,
+    "Phó giám đốc": Position.VICE_PRINCIPAL,
+    "Tổ trưởng": Position.TEAM_LEADER,
+    "Tổ trưởng tổ chuyên môn": Position.TEAM_LEADER,
+    "Trưởng khoa": Position.TEAM_LEADER,
+    "Trưởng phòng": Position.TEAM_LEADER,
+    "Sinh viên": Position.STUDENT,
+    "Học viên": Position.STUDENT,
 }
 
 
@@ -85,8 +109,10 @@ class ScopedResource(resources.ModelResource):
         unit = Unit.objects.filter(code__iexact=code).first() if code else None
         if unit is None or not self.in_scope(unit):
             raise ValidationError(
-                {field: _("Không tìm thấy đơn vị có mã “%(code)s” trong phạm vi của bạn.")
-                 % {"code": code}}
+                {
+                    field: _("Không tìm thấy đơn vị có mã “%(code)s” trong phạm vi của bạn.")
+                    % {"code": code}
+                }
             )
         return unit
 
@@ -97,10 +123,14 @@ class ScopedResource(resources.ModelResource):
         key = TextWidget().clean(row.get(self.key_column))
         numbers = self._duplicate_rows.get(key.casefold()) if key else None
         if numbers:
-            raise ValidationError({
-                self.key_field: _("“%(value)s” lặp lại ở các dòng %(rows)s; mỗi mã chỉ một dòng.")
-                % {"value": key, "rows": ", ".join(str(n) for n in numbers)}
-            })
+            raise ValidationError(
+                {
+                    self.key_field: _(
+                        "“%(value)s” lặp lại ở các dòng %(rows)s; mỗi mã chỉ một dòng."
+                    )
+                    % {"value": key, "rows": ", ".join(str(n) for n in numbers)}
+                }
+            )
 
 
 class UnitResource(ScopedResource):
@@ -110,27 +140,44 @@ class UnitResource(ScopedResource):
 
     code = _text("Mã đơn vị", "code")
     name = _text("Tên đơn vị", "name")
-    level = fields.Field(attribute="level", column_name="Cấp",
-                         widget=ChoiceWidget(UnitLevel, required=True,
-                                             aliases=LEVEL_ALIASES))
-    school_type = fields.Field(attribute="school_type", column_name="Loại trường",
-                               widget=ChoiceWidget(SchoolType))
+    level = fields.Field(
+        attribute="level",
+        column_name="Cấp",
+        widget=ChoiceWidget(UnitLevel, required=True, aliases=LEVEL_ALIASES),
+    )
+    school_type = fields.Field(
+        attribute="school_type", column_name="Loại trường", widget=ChoiceWidget(SchoolType)
+    )
     parent_code = fields.Field(column_name="Mã đơn vị cấp trên", dehydrate_method="parent_code_of")
     address = _text("Địa chỉ", "address")
     phone = fields.Field(attribute="phone", column_name="Điện thoại", widget=PhoneWidget())
     email = _text("Thư điện tử", "email")
-    valid_from = fields.Field(attribute="valid_from", column_name="Hoạt động từ ngày",
-                              widget=VietnameseDateWidget())
-    valid_to = fields.Field(attribute="valid_to", column_name="Hoạt động đến ngày",
-                            widget=VietnameseDateWidget())
-    merged_into_code = fields.Field(column_name="Sáp nhập vào (mã)",
-                                    dehydrate_method="merged_into_code_of")
+    valid_from = fields.Field(
+        attribute="valid_from", column_name="Hoạt động từ ngày", widget=VietnameseDateWidget()
+    )
+    valid_to = fields.Field(
+        attribute="valid_to", column_name="Hoạt động đến ngày", widget=VietnameseDateWidget()
+    )
+    merged_into_code = fields.Field(
+        column_name="Sáp nhập vào (mã)", dehydrate_method="merged_into_code_of"
+    )
 
     class Meta:
         model = Unit
         import_id_fields = ["code"]
-        fields = ["code", "name", "level", "school_type", "parent_code", "address", "phone",
-                  "email", "valid_from", "valid_to", "merged_into_code"]
+        fields = [
+            "code",
+            "name",
+            "level",
+            "school_type",
+            "parent_code",
+            "address",
+            "phone",
+            "email",
+            "valid_from",
+            "valid_to",
+            "merged_into_code",
+        ]
         export_order = fields
         clean_model_instances = False  # the services run full_clean with the tree fields set
         skip_diff = True
@@ -163,9 +210,18 @@ class UnitResource(ScopedResource):
         try:
             if parent_code:
                 instance._new_parent = self.find_unit(parent_code, field="parent_code")
-            elif instance._state.adding and self.actor is not None and not is_unrestricted(self.actor):
-                raise ValidationError({"parent_code": _(
-                    "Hãy ghi mã đơn vị cấp trên; chỉ quản trị hệ thống tạo được đơn vị gốc.")})
+            elif (
+                instance._state.adding
+                and self.actor is not None
+                and not is_unrestricted(self.actor)
+            ):
+                raise ValidationError(
+                    {
+                        "parent_code": _(
+                            "Hãy ghi mã đơn vị cấp trên; chỉ quản trị hệ thống tạo được đơn vị gốc."
+                        )
+                    }
+                )
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         try:
@@ -175,9 +231,14 @@ class UnitResource(ScopedResource):
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         if not instance._state.adding and not self.in_scope(instance):
-            errors = ValidationError({"code": _(
-                "Đơn vị mã “%(code)s” đã có nhưng nằm ngoài phạm vi của bạn; không thể sửa."
-            ) % {"code": instance.code}}).update_error_dict(errors)
+            errors = ValidationError(
+                {
+                    "code": _(
+                        "Đơn vị mã “%(code)s” đã có nhưng nằm ngoài phạm vi của bạn; không thể sửa."
+                    )
+                    % {"code": instance.code}
+                }
+            ).update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
 
@@ -192,9 +253,13 @@ class UnitResource(ScopedResource):
         instance.full_clean(exclude=["path", "depth", "numchild"])
         instance.save()
         if parent is not None and parent != Unit.objects.get_parent(instance):
-            unit_move(unit=instance, new_parent=parent,
-                      moved_on=instance.valid_from or timezone.localdate(),
-                      reason=_("Nhập từ Excel"), actor=self.actor)
+            unit_move(
+                unit=instance,
+                new_parent=parent,
+                moved_on=instance.valid_from or timezone.localdate(),
+                reason=_("Nhập từ Excel"),
+                actor=self.actor,
+            )
 
 
 class PersonResource(ScopedResource):
@@ -204,13 +269,16 @@ class PersonResource(ScopedResource):
 
     identifier = _text("Mã định danh", "identifier")
     full_name = _text("Họ và tên", "full_name")
-    birth_date = fields.Field(attribute="birth_date", column_name="Ngày sinh",
-                              widget=VietnameseDateWidget())
+    birth_date = fields.Field(
+        attribute="birth_date", column_name="Ngày sinh", widget=VietnameseDateWidget()
+    )
     gender = fields.Field(attribute="gender", column_name="Giới tính", widget=ChoiceWidget(Gender))
     ethnicity = _text("Dân tộc", "ethnicity")
-    position = fields.Field(attribute="position", column_name="Chức vụ",
-                            widget=ChoiceWidget(Position, required=True,
-                                                aliases=POSITION_ALIASES))
+    position = fields.Field(
+        attribute="position",
+        column_name="Chức vụ",
+        widget=ChoiceWidget(Position, required=True, aliases=POSITION_ALIASES),
+    )
     unit_code = fields.Field(column_name="Mã đơn vị", dehydrate_method="unit_code_of")
     unit_name = fields.Field(column_name="Tên đơn vị", dehydrate_method="unit_name_of")
     phone = fields.Field(attribute="phone", column_name="Điện thoại", widget=PhoneWidget())
@@ -219,8 +287,18 @@ class PersonResource(ScopedResource):
     class Meta:
         model = Person
         import_id_fields = ["identifier"]
-        fields = ["identifier", "full_name", "birth_date", "gender", "ethnicity", "position",
-                  "unit_code", "unit_name", "phone", "email"]
+        fields = [
+            "identifier",
+            "full_name",
+            "birth_date",
+            "gender",
+            "ethnicity",
+            "position",
+            "unit_code",
+            "unit_name",
+            "phone",
+            "email",
+        ]
         export_order = fields
         clean_model_instances = True
         skip_diff = True
@@ -234,22 +312,35 @@ class PersonResource(ScopedResource):
     def before_import_row(self, row, **kwargs):
         super().before_import_row(row, **kwargs)
         if not TextWidget().clean(row.get("Mã định danh")):
-            raise ValidationError({"identifier": _(
-                "Hãy ghi mã định danh: nhờ nó, lần nhập sau cập nhật đúng người thay vì tạo trùng.")})
+            raise ValidationError(
+                {
+                    "identifier": _(
+                        "Hãy ghi mã định danh: nhờ nó, lần nhập sau cập nhật đúng người "
+                        "thay vì tạo trùng."
+                    )
+                }
+            )
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
         if not instance._state.adding and not self.in_scope(instance.unit):
-            raise ValidationError({"identifier": _(
-                "Mã định danh “%(id)s” đã được dùng cho một người ngoài phạm vi của bạn; "
-                "hãy kiểm tra lại mã.") % {"id": instance.identifier}})
+            raise ValidationError(
+                {
+                    "identifier": _(
+                        "Mã định danh “%(id)s” đã được dùng cho một người ngoài phạm vi của bạn; "
+                        "hãy kiểm tra lại mã."
+                    )
+                    % {"id": instance.identifier}
+                }
+            )
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         try:
-            instance.unit = self.find_unit(TextWidget().clean(row.get("Mã đơn vị")),
-                                           field="unit_code")
+            instance.unit = self.find_unit(
+                TextWidget().clean(row.get("Mã đơn vị")), field="unit_code"
+            )
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         if errors:
@@ -264,29 +355,72 @@ class PersonResource(ScopedResource):
 
 
 UNIT_COLUMNS = [f.column_name for f in UnitResource().get_export_fields()]
-PERSON_IMPORT_COLUMNS = [c for c in (f.column_name for f in PersonResource().get_export_fields())
-                         if c != "Tên đơn vị"]
+PERSON_IMPORT_COLUMNS = [
+    c for c in (f.column_name for f in PersonResource().get_export_fields()) if c != "Tên đơn vị"
+]
 
-register(Importer(
-    kind="units",
-    title=gettext_lazy("Danh sách đơn vị"),
-    permission="units.import_units",
-    resource_factory=lambda actor: UnitResource(actor=actor),
-    required_columns=("Mã đơn vị", "Tên đơn vị", "Cấp", "Mã đơn vị cấp trên"),
-    optional_columns=("Loại trường", "Địa chỉ", "Điện thoại", "Thư điện tử",
-                      "Hoạt động từ ngày", "Hoạt động đến ngày", "Sáp nhập vào (mã)"),
-    sample_rows=(("THPT-DN-099", "Trường THPT Ngũ Hành Sơn", "Trường, cơ sở giáo dục", "SGD-DN",
-                  "THPT", "12 Lê Văn Hiến, Đà Nẵng", "02363123456", "", "05/09/2025", "", ""),),
-))
+register(
+    Importer(
+        kind="units",
+        title=gettext_lazy("Danh sách đơn vị"),
+        permission="units.import_units",
+        resource_factory=lambda actor: UnitResource(actor=actor),
+        required_columns=("Mã đơn vị", "Tên đơn vị", "Cấp", "Mã đơn vị cấp trên"),
+        optional_columns=(
+            "Loại trường",
+            "Địa chỉ",
+            "Điện thoại",
+            "Thư điện tử",
+            "Hoạt động từ ngày",
+            "Hoạt động đến ngày",
+            "Sáp nhập vào (mã)",
+        ),
+        sample_rows=(
+            (
+                "THPT-DN-099",
+                "Trường THPT Ngũ Hành Sơn",
+                "Trường, cơ sở giáo dục",
+                "SGD-DN",
+                "THPT",
+                "12 Lê Văn Hiến, Đà Nẵng",
+                "02363123456",
+                "",
+                "05/09/2025",
+                "",
+                "",
+            ),
+        ),
+    )
+)
 
-register(Importer(
-    kind="people",
-    title=gettext_lazy("Danh sách cán bộ, giáo viên, học sinh"),
-    permission="units.import_people",
-    resource_factory=lambda actor: PersonResource(actor=actor),
-    required_columns=("Mã định danh", "Họ và tên", "Chức vụ", "Mã đơn vị"),
-    optional_columns=("Ngày sinh", "Giới tính", "Dân tộc", "Điện thoại", "Thư điện tử",
-                      "Tên đơn vị"),
-    sample_rows=(("048190001234", "Nguyễn Thị Ánh", "GV", "THPT-DN-001", "12/03/1985", "Nữ",
-                  "Kinh", "0905123456", "anh.nt@example.edu.vn", ""),),
-))
+register(
+    Importer(
+        kind="people",
+        title=gettext_lazy("Danh sách cán bộ, giáo viên, học sinh"),
+        permission="units.import_people",
+        resource_factory=lambda actor: PersonResource(actor=actor),
+        required_columns=("Mã định danh", "Họ và tên", "Chức vụ", "Mã đơn vị"),
+        optional_columns=(
+            "Ngày sinh",
+            "Giới tính",
+            "Dân tộc",
+            "Điện thoại",
+            "Thư điện tử",
+            "Tên đơn vị",
+        ),
+        sample_rows=(
+            (
+                "048190001234",
+                "Nguyễn Thị Ánh",
+                "GV",
+                "THPT-DN-001",
+                "12/03/1985",
+                "Nữ",
+                "Kinh",
+                "0905123456",
+                "anh.nt@example.edu.vn",
+                "",
+            ),
+        ),
+    )
+)

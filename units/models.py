@@ -69,9 +69,7 @@ class Unit(MP_Node):
                 {"school_type": _("Chỉ trường học mới có loại trường; hãy để trống ô này.")}
             )
         if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
-            raise ValidationError(
-                {"valid_to": _("Ngày kết thúc phải sau ngày bắt đầu hoạt động.")}
-            )
+            raise ValidationError({"valid_to": _("Ngày kết thúc phải sau ngày bắt đầu hoạt động.")})
         if self.merged_into_id and self.merged_into_id == self.pk:
             raise ValidationError({"merged_into": _("Một đơn vị không thể sáp nhập vào chính nó.")})
 
@@ -86,7 +84,9 @@ class Unit(MP_Node):
 
     @staticmethod
     def level_fits_under(*, child_level, parent_level):
-        return LEVEL_RANK[child_level] > LEVEL_RANK[parent_level] or child_level == UnitLevel.SUBUNIT
+        return (
+            LEVEL_RANK[child_level] > LEVEL_RANK[parent_level] or child_level == UnitLevel.SUBUNIT
+        )
 
 
 class UnitMove(models.Model):

@@ -24,8 +24,10 @@ def check_level(*, level, parent):
         raise ValidationError(
             {
                 "level": _("Đơn vị cấp “%(child)s” không thể trực thuộc đơn vị cấp “%(parent)s”.")
-                % {"child": Unit(level=level).get_level_display(),
-                   "parent": parent.get_level_display()}
+                % {
+                    "child": Unit(level=level).get_level_display(),
+                    "parent": parent.get_level_display(),
+                }
             }
         )
 
@@ -38,8 +40,11 @@ def unit_create(*, parent: Unit | None, actor=None, **fields) -> Unit:
     unit = Unit(**fields)
     check_level(level=unit.level, parent=parent)
     unit.full_clean(exclude=["path", "depth", "numchild"])
-    unit = (Unit.objects.add_root(instance=unit) if parent is None
-            else Unit.objects.add_child(parent, instance=unit))
+    unit = (
+        Unit.objects.add_root(instance=unit)
+        if parent is None
+        else Unit.objects.add_child(parent, instance=unit)
+    )
     if actor is not None:
         audit(actor=actor, action="unit.create", target=unit)
     return unit
@@ -57,8 +62,13 @@ def unit_move(*, unit: Unit, new_parent: Unit, moved_on, reason: str = "", actor
         unit=unit, from_parent=old_parent, to_parent=new_parent, moved_on=moved_on, reason=reason
     )
     if actor is not None:
-        audit(actor=actor, action="unit.move", target=unit,
-              from_parent=old_parent.code if old_parent else None, to_parent=new_parent.code)
+        audit(
+            actor=actor,
+            action="unit.move",
+            target=unit,
+            from_parent=old_parent.code if old_parent else None,
+            to_parent=new_parent.code,
+        )
     return Unit.objects.get(pk=unit.pk)
 
 
@@ -88,8 +98,10 @@ def person_update(*, actor, person: Person, **fields) -> Person:
     # values (a ModelForm writes them onto its instance while validating).
     person = Person.objects.select_for_update().get(pk=person.pk)
     new_unit = fields.get("unit")
-    if new_unit is not None and new_unit != person.unit and not actor.has_perm(
-        "units.add_person", new_unit
+    if (
+        new_unit is not None
+        and new_unit != person.unit
+        and not actor.has_perm("units.add_person", new_unit)
     ):
         raise PermissionDenied
     changed = []

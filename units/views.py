@@ -84,8 +84,9 @@ class UnitExportView(LoginRequiredMixin, View):
         units = Unit.objects.filter(path__startswith=unit.path).order_by("path")
         dataset = UnitResource().export(queryset=units)
         audit(actor=request.user, action="unit.export", target=unit, rows=len(dataset))
-        return spreadsheet_response(dataset, basename=f"don-vi-{unit.code}",
-                                    fmt=request.GET.get("format", "xlsx"))
+        return spreadsheet_response(
+            dataset, basename=f"don-vi-{unit.code}", fmt=request.GET.get("format", "xlsx")
+        )
 
 
 class PeopleQueryMixin:
@@ -101,9 +102,11 @@ class PeopleQueryMixin:
                     Q(full_name__icontains=data["q"]) | Q(identifier__icontains=data["q"])
                 )
             if data["unit"]:
-                unit = selectors.units_visible_to(self.request.user).filter(
-                    code__iexact=data["unit"]
-                ).first()
+                unit = (
+                    selectors.units_visible_to(self.request.user)
+                    .filter(code__iexact=data["unit"])
+                    .first()
+                )
                 people = people.filter(unit__path__startswith=unit.path) if unit else people.none()
             if data["position"]:
                 people = people.filter(position=data["position"])
@@ -128,10 +131,15 @@ class PersonExportView(LoginRequiredMixin, PeopleQueryMixin, View):
     def get(self, request):
         people = self.filtered_people()
         dataset = PersonResource().export(queryset=people)
-        audit(actor=request.user, action="person.export", rows=len(dataset),
-              filters={k: v for k, v in request.GET.items() if k != "format"})
-        return spreadsheet_response(dataset, basename="ca-nhan",
-                                    fmt=request.GET.get("format", "xlsx"))
+        audit(
+            actor=request.user,
+            action="person.export",
+            rows=len(dataset),
+            filters={k: v for k, v in request.GET.items() if k != "format"},
+        )
+        return spreadsheet_response(
+            dataset, basename="ca-nhan", fmt=request.GET.get("format", "xlsx")
+        )
 
 
 class PersonDetailView(LoginRequiredMixin, DetailView):
@@ -139,7 +147,9 @@ class PersonDetailView(LoginRequiredMixin, DetailView):
     context_object_name = "person"
 
     def get_object(self, queryset=None):
-        return get_object_or_404(selectors.people_visible_to(self.request.user), pk=self.kwargs["pk"])
+        return get_object_or_404(
+            selectors.people_visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -152,7 +162,9 @@ class PersonPhotoView(LoginRequiredMixin, View):
         person = get_object_or_404(selectors.people_visible_to(request.user), pk=pk)
         if not person.photo:
             raise Http404
-        response = FileResponse(person.photo.open("rb"), content_type=_photo_type(person.photo.name))
+        response = FileResponse(
+            person.photo.open("rb"), content_type=_photo_type(person.photo.name)
+        )
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, max-age=3600"
         return response
@@ -175,8 +187,9 @@ class PersonCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            person = services.person_create(actor=self.request.user, unit=self.unit,
-                                            **form.cleaned_data)
+            person = services.person_create(
+                actor=self.request.user, unit=self.unit, **form.cleaned_data
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)

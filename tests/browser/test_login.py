@@ -6,15 +6,22 @@ from units.enums import Role
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
-def test_a_demo_user_logs_in_through_the_real_login_page(live_server, chromium_path, make_user,
-                                                         tree):
-    make_user((tree.school_a, Role.NOMINATOR), username="truong.canbo",
-              full_name="Đặng Thu Trang")
+def test_a_demo_user_logs_in_through_the_real_login_page(
+    live_server, chromium_path, make_user, tree
+):
+    make_user((tree.school_a, Role.NOMINATOR), username="truong.canbo", full_name="Đặng Thu Trang")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

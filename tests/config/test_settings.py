@@ -39,8 +39,15 @@ ENV_KEYS = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL",
 def probe(**env):
     clean = {k: v for k, v in os.environ.items() if k not in ENV_KEYS}
     clean.update(env, DJANGO_SETTINGS_MODULE="config.settings")
-    return subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=clean,
-                          capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def settings_for(**env):
@@ -53,7 +60,8 @@ def test_local_defaults_need_nothing_installed():
     s = settings_for()
     assert s["engine"] == "django.db.backends.sqlite3"
     assert s["name"] == str(ROOT / "db.sqlite3")
-    assert s["eager"] is True and s["broker"] == "memory://"
+    assert s["eager"] is True
+    assert s["broker"] == "memory://"
     assert s["cache"].endswith("LocMemCache")
     assert s["email"] == "django.core.mail.backends.console.EmailBackend"
     assert (s["language"], s["tz"]) == ("vi", "Asia/Ho_Chi_Minh")
@@ -62,11 +70,14 @@ def test_local_defaults_need_nothing_installed():
 
 
 def test_services_come_from_urls():
-    s = settings_for(DATABASE_URL="postgres://portal@127.0.0.1:5432/thidua",
-                     REDIS_URL="redis://127.0.0.1:6379/3",
-                     EMAIL_URL="smtp+tls://user:pw@smtp.example.gov.vn:587")
+    s = settings_for(
+        DATABASE_URL="postgres://portal@127.0.0.1:5432/thidua",
+        REDIS_URL="redis://127.0.0.1:6379/3",
+        EMAIL_URL="smtp+tls://user:pw@smtp.example.gov.vn:587",
+    )
     assert s["engine"] == "django.db.backends.postgresql"
-    assert s["eager"] is False and s["broker"] == "redis://127.0.0.1:6379/3"
+    assert s["eager"] is False
+    assert s["broker"] == "redis://127.0.0.1:6379/3"
     assert s["cache"].endswith("RedisCache")
     assert s["email"] == "django.core.mail.backends.smtp.EmailBackend"
     assert s["email_host"] == "smtp.example.gov.vn"
@@ -87,15 +98,16 @@ def test_production_requires_allowed_hosts():
 def test_production_turns_on_https_protections():
     s = settings_for(DEBUG="0", SECRET_KEY="x" * 60, ALLOWED_HOSTS="thidua.example.gov.vn")
     assert s["hosts"] == ["thidua.example.gov.vn"]
-    assert s["ssl_redirect"] is True and s["secure_cookie"] is True
+    assert s["ssl_redirect"] is True
+    assert s["secure_cookie"] is True
     assert s["hsts"] >= 31_536_000
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_dates_are_day_month_year_in_both_languages(language):
-    from django.utils import formats, translation
-
     import datetime
+
+    from django.utils import formats, translation
 
     with translation.override(language):
         assert formats.date_format(datetime.date(2026, 4, 3), "SHORT_DATE_FORMAT") == "03/04/2026"

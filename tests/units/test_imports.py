@@ -21,6 +21,7 @@ PEOPLE_HEADER = "Mã định danh,Họ và tên,Chức vụ,Mã đơn vị,Ngày
 def to_cp1258(text):
     """Windows-1258 keeps some letters precomposed (â, ê, ô, ơ, ư, ă, đ) and writes the tones
     as combining marks: "ộ" is "ô" followed by a combining dot below."""
+
     def encodable(value):
         try:
             value.encode("cp1258")
@@ -35,7 +36,7 @@ def to_cp1258(text):
             continue
         base, marks = unicodedata.normalize("NFD", char)[0], unicodedata.normalize("NFD", char)[1:]
         for i, mark in enumerate(marks):
-            letter, rest = unicodedata.normalize("NFC", base + mark), marks[:i] + marks[i + 1:]
+            letter, rest = unicodedata.normalize("NFC", base + mark), marks[:i] + marks[i + 1 :]
             if len(letter) == 1 and encodable(letter) and encodable(rest):
                 out.append(letter + rest)
                 break
@@ -50,8 +51,7 @@ def csv_bytes(*lines, encoding="utf-8"):
 
 
 def check(actor, content, name="ds.csv", kind="people"):
-    return import_job_check(actor=actor, importer=IMPORTERS[kind], file_name=name,
-                            content=content)
+    return import_job_check(actor=actor, importer=IMPORTERS[kind], file_name=name, content=content)
 
 
 @pytest.fixture
@@ -60,11 +60,14 @@ def approver_a(make_user, tree):
 
 
 def test_check_previews_without_saving_then_confirm_imports(approver_a, tree):
-    job = check(approver_a, csv_bytes(
-        PEOPLE_HEADER,
-        "001,Nguyễn Thị Ánh,GV,TH-A,05/09/1985,Nữ,Kinh,0905123456",
-        "002,Lê Văn Bình,Tổ trưởng tổ chuyên môn,th-a-t1,,Nam,,",
-    ))
+    job = check(
+        approver_a,
+        csv_bytes(
+            PEOPLE_HEADER,
+            "001,Nguyễn Thị Ánh,GV,TH-A,05/09/1985,Nữ,Kinh,0905123456",
+            "002,Lê Văn Bình,Tổ trưởng tổ chuyên môn,th-a-t1,,Nam,,",
+        ),
+    )
     assert job.status == ImportStatus.CHECKED_OK, job.errors
     assert job.totals == {"rows": 2, "new": 2}
     assert not Person.objects.exists()
@@ -73,7 +76,11 @@ def test_check_previews_without_saving_then_confirm_imports(approver_a, tree):
     assert job.status == ImportStatus.IMPORTED
     anh = Person.objects.get(identifier="001")
     assert (anh.full_name, anh.unit, anh.gender, str(anh.birth_date)) == (
-        "Nguyễn Thị Ánh", tree.school_a, "female", "1985-09-05")
+        "Nguyễn Thị Ánh",
+        tree.school_a,
+        "female",
+        "1985-09-05",
+    )
     assert Person.objects.get(identifier="002").unit == tree.team_a
 
 
@@ -87,29 +94,42 @@ def test_wrong_columns_are_reported_and_nothing_is_saved(approver_a):
 
 
 def test_one_bad_date_stops_every_row(approver_a):
-    job = check(approver_a, csv_bytes(
-        PEOPLE_HEADER,
-        "001,Nguyễn Thị Ánh,GV,TH-A,05/09/1985,Nữ,Kinh,",
-        "002,Lê Văn Bình,GV,TH-A,31/02/1980,Nam,Kinh,",
-    ))
+    job = check(
+        approver_a,
+        csv_bytes(
+            PEOPLE_HEADER,
+            "001,Nguyễn Thị Ánh,GV,TH-A,05/09/1985,Nữ,Kinh,",
+            "002,Lê Văn Bình,GV,TH-A,31/02/1980,Nam,Kinh,",
+        ),
+    )
     assert job.status == ImportStatus.CHECKED_ERRORS
-    assert job.errors == [{"row": 2, "column": "Ngày sinh", "message":
-                           "Ngày “31/02/1980” không hợp lệ; hãy ghi theo dạng ngày/tháng/năm, "
-                           "ví dụ 05/09/2025."}]
+    assert job.errors == [
+        {
+            "row": 2,
+            "column": "Ngày sinh",
+            "message": "Ngày “31/02/1980” không hợp lệ; hãy ghi theo dạng ngày/tháng/năm, "
+            "ví dụ 05/09/2025.",
+        }
+    ]
     with pytest.raises(Exception, match="chưa qua kiểm tra"):
         import_job_confirm(actor=approver_a, job=job)
     assert not Person.objects.exists()
 
 
 def test_duplicate_codes_in_the_file_are_reported_on_each_row(approver_a):
-    job = check(approver_a, csv_bytes(
-        PEOPLE_HEADER,
-        "001,Nguyễn Thị Ánh,GV,TH-A,,,,",
-        "002,Lê Văn Bình,GV,TH-A,,,,",
-        "001,Nguyễn Thị Ánh,GV,TH-A,,,,",
-    ))
+    job = check(
+        approver_a,
+        csv_bytes(
+            PEOPLE_HEADER,
+            "001,Nguyễn Thị Ánh,GV,TH-A,,,,",
+            "002,Lê Văn Bình,GV,TH-A,,,,",
+            "001,Nguyễn Thị Ánh,GV,TH-A,,,,",
+        ),
+    )
     assert [(e["row"], e["column"]) for e in job.errors] == [
-        (1, "Mã định danh"), (3, "Mã định danh")]
+        (1, "Mã định danh"),
+        (3, "Mã định danh"),
+    ]
     assert "lặp lại ở các dòng 1, 3" in job.errors[0]["message"]
 
 
@@ -122,8 +142,7 @@ def test_units_outside_the_scope_are_not_found_even_if_they_exist(approver_a):
 
 
 def test_a_person_of_another_unit_cannot_be_overwritten_by_identifier(approver_a, people):
-    job = check(approver_a, csv_bytes(PEOPLE_HEADER,
-                                      f"{people.b.identifier},Tên mới,GV,TH-A,,,,"))
+    job = check(approver_a, csv_bytes(PEOPLE_HEADER, f"{people.b.identifier},Tên mới,GV,TH-A,,,,"))
     assert job.status == ImportStatus.CHECKED_ERRORS
     assert "ngoài phạm vi" in job.errors[0]["message"]
     people.b.refresh_from_db()
@@ -152,8 +171,19 @@ def test_legacy_encoding_decomposed_text_and_excel_numbers(approver_a):
     sheet = workbook.active
     sheet.append(PEOPLE_HEADER.split(","))
     import datetime
-    sheet.append([48190001234, decomposed, "GV", "TH-A", datetime.datetime(1985, 9, 5), "nữ",
-                  "Kinh", 905123456])
+
+    sheet.append(
+        [
+            48190001234,
+            decomposed,
+            "GV",
+            "TH-A",
+            datetime.datetime(1985, 9, 5),
+            "nữ",
+            "Kinh",
+            905123456,
+        ]
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     import_job_confirm(actor=approver_a, job=check(approver_a, buffer.getvalue(), "ds.xlsx"))
@@ -174,15 +204,19 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused(approver_a):
         check(approver_a, b"MZ\x90\x00", "ds.exe")
 
 
-def test_import_pages_flow_and_only_the_uploader_sees_the_result(client, approver_a, make_user,
-                                                                 tree):
+def test_import_pages_flow_and_only_the_uploader_sees_the_result(
+    client, approver_a, make_user, tree
+):
     client.force_login(approver_a)
-    upload = SimpleUploadedFile("ds.csv", csv_bytes(PEOPLE_HEADER, "001,Nguyễn Thị Ánh,GV,TH-A,,,,"))
+    upload = SimpleUploadedFile(
+        "ds.csv", csv_bytes(PEOPLE_HEADER, "001,Nguyễn Thị Ánh,GV,TH-A,,,,")
+    )
     response = client.post(reverse("core:import_start", args=["people"]), {"file": upload})
     job = ImportJob.objects.get()
     assert response.url == reverse("core:import_job", args=[job.pk])
     page = client.get(response.url)
-    assert "Nhập dữ liệu" in page.text and "Nguyễn Thị Ánh" in page.text
+    assert "Nhập dữ liệu" in page.text
+    assert "Nguyễn Thị Ánh" in page.text
 
     other = make_user((tree.school_a, Role.APPROVER))
     client.force_login(other)
@@ -203,29 +237,38 @@ UNIT_HEADER = "Mã đơn vị,Tên đơn vị,Cấp,Mã đơn vị cấp trên,L
 
 
 def test_province_admin_imports_schools_and_their_teams_in_one_file(province_admin, tree):
-    job = check(province_admin, csv_bytes(
-        UNIT_HEADER,
-        "MN-HS,Trường Mầm non Hoa Sen,Trường,X-HC,MN,05/09/2025",
-        "MN-HS-T1,Tổ chuyên môn 1,Tổ chuyên môn,MN-HS,,",
-    ), kind="units")
+    job = check(
+        province_admin,
+        csv_bytes(
+            UNIT_HEADER,
+            "MN-HS,Trường Mầm non Hoa Sen,Trường,X-HC,MN,05/09/2025",
+            "MN-HS-T1,Tổ chuyên môn 1,Tổ chuyên môn,MN-HS,,",
+        ),
+        kind="units",
+    )
     assert job.status == ImportStatus.CHECKED_OK, job.errors
     assert not Unit.objects.filter(code="MN-HS").exists()
     import_job_confirm(actor=province_admin, job=job)
     school = Unit.objects.get(code="MN-HS")
-    assert Unit.objects.get_parent(school) == tree.commune and school.school_type == "MN"
+    assert Unit.objects.get_parent(school) == tree.commune
+    assert school.school_type == "MN"
     assert Unit.objects.get_parent(Unit.objects.get(code="MN-HS-T1")) == school
     assert Unit.objects.find_problems() == ([], [], [], [], [])
 
 
 def test_unit_import_errors_parent_outside_scope_duplicates_bad_level(province_admin):
-    job = check(province_admin, csv_bytes(
-        UNIT_HEADER,
-        "NEW-1,Trường A,Trường,SGD-GL,TH,",
-        "NEW-2,Trường B,Trường,X-HC,TH,",
-        "NEW-2,Trường B,Trường,X-HC,TH,",
-        "NEW-3,Sở lạc,Sở,TH-A,,",
-        "NEW-4,Trường C,Cấp lạ,X-HC,TH,",
-    ), kind="units")
+    job = check(
+        province_admin,
+        csv_bytes(
+            UNIT_HEADER,
+            "NEW-1,Trường A,Trường,SGD-GL,TH,",
+            "NEW-2,Trường B,Trường,X-HC,TH,",
+            "NEW-2,Trường B,Trường,X-HC,TH,",
+            "NEW-3,Sở lạc,Sở,TH-A,,",
+            "NEW-4,Trường C,Cấp lạ,X-HC,TH,",
+        ),
+        kind="units",
+    )
     by_row = {(e["row"], e["column"]): e["message"] for e in job.errors}
     assert "Không tìm thấy đơn vị có mã “SGD-GL”" in by_row[(1, "Mã đơn vị cấp trên")]
     assert "lặp lại ở các dòng 2, 3" in by_row[(2, "Mã đơn vị")]

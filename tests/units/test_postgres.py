@@ -18,13 +18,16 @@ def test_subtree_query_uses_the_path_index(postgres, tree):
     assert "units_unit_path" in plan, plan
 
 
-def test_people_scope_query_is_one_statement(postgres, people, nominator_a,
-                                             django_assert_num_queries):
+def test_people_scope_query_is_one_statement(
+    postgres, people, nominator_a, django_assert_num_queries
+):
     from units.selectors import people_visible_to
 
     with django_assert_num_queries(2):  # the user's memberships, then the people
         assert {p.full_name for p in people_visible_to(nominator_a)} == {
-            "Nguyễn Thị Ánh", "Lê Văn Tám"}
+            "Nguyễn Thị Ánh",
+            "Lê Văn Tám",
+        }
 
 
 @pytest.mark.parametrize("scale", ["demo"])

@@ -11,14 +11,20 @@ pytestmark = pytest.mark.django_db
 
 
 def counts():
-    return (Unit.objects.count(), Person.objects.count(), UnitMove.objects.count(),
-            User.objects.count(), Membership.objects.count())
+    return (
+        Unit.objects.count(),
+        Person.objects.count(),
+        UnitMove.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+    )
 
 
 def test_seed_demo_is_idempotent_and_builds_a_consistent_tree(client):
     output = io.StringIO()
     call_command("seed_demo", "--scale", "demo", stdout=output)
-    assert "truong.canbo" in output.getvalue() and "ThiDua@2026" in output.getvalue()
+    assert "truong.canbo" in output.getvalue()
+    assert "ThiDua@2026" in output.getvalue()
     first = counts()
     call_command("seed_demo", "--scale", "demo", stdout=io.StringIO())
     assert counts() == first

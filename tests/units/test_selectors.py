@@ -18,21 +18,25 @@ def test_school_user_sees_own_subtree_and_never_a_sibling(tree, nominator_a):
 
 def test_province_user_sees_every_unit_below_it_and_not_another_province(tree, province_admin):
     assert codes(selectors.units_visible_to(province_admin)) == {
-        "SGD-DN", "X-HC", "TH-A", "TH-A-T1", "TH-B"}
+        "SGD-DN",
+        "X-HC",
+        "TH-A",
+        "TH-A-T1",
+        "TH-B",
+    }
 
 
 def test_people_follow_the_unit_scope(people, nominator_a, province_admin):
     assert set(selectors.people_visible_to(nominator_a)) == {people.a, people.a_team}
-    assert set(selectors.people_visible_to(province_admin)) == {
-        people.a, people.a_team, people.b}
+    assert set(selectors.people_visible_to(province_admin)) == {people.a, people.a_team, people.b}
 
 
 def test_several_memberships_see_the_union_and_nested_ones_count_once(make_user, tree):
-    user = make_user((tree.school_a, Role.NOMINATOR), (tree.commune, Role.VIEWER),
-                     (tree.school_c, Role.VIEWER))
+    user = make_user(
+        (tree.school_a, Role.NOMINATOR), (tree.commune, Role.VIEWER), (tree.school_c, Role.VIEWER)
+    )
     assert selectors.scope_paths(user) == (tree.commune.path, tree.school_c.path)
-    assert codes(selectors.units_visible_to(user)) == {
-        "X-HC", "TH-A", "TH-A-T1", "TH-B", "THPT-C"}
+    assert codes(selectors.units_visible_to(user)) == {"X-HC", "TH-A", "TH-A-T1", "TH-B", "THPT-C"}
 
 
 def test_scope_by_role_only_counts_memberships_with_that_role(make_user, tree):
@@ -59,7 +63,11 @@ def test_superuser_sees_everything_and_anonymous_nothing(tree):
 def test_breadcrumbs_show_only_ancestors_in_scope(tree, nominator_a, province_admin):
     assert selectors.unit_breadcrumbs(nominator_a, tree.team_a) == [tree.school_a, tree.team_a]
     assert selectors.unit_breadcrumbs(province_admin, tree.team_a) == [
-        tree.danang, tree.commune, tree.school_a, tree.team_a]
+        tree.danang,
+        tree.commune,
+        tree.school_a,
+        tree.team_a,
+    ]
 
 
 def test_scope_is_computed_once_per_request_user(tree, nominator_a, django_assert_num_queries):

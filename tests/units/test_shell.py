@@ -15,14 +15,16 @@ def test_login_page_is_vietnamese_by_default(client):
     response = client.get(reverse("login"))
     assert response.status_code == 200
     assert '<html lang="vi">' in response.text
-    assert "Đăng nhập" in response.text and "Quên mật khẩu?" in response.text
+    assert "Đăng nhập" in response.text
+    assert "Quên mật khẩu?" in response.text
 
 
 def test_login_page_in_english_when_chosen(client):
     client.cookies["django_language"] = "en"
     response = client.get(reverse("login"))
     assert '<html lang="en">' in response.text
-    assert "Log in" in response.text and "Forgot your password?" in response.text
+    assert "Log in" in response.text
+    assert "Forgot your password?" in response.text
 
 
 def test_login_with_wrong_password_says_so_in_vietnamese(client, nominator_a):
@@ -32,10 +34,12 @@ def test_login_with_wrong_password_says_so_in_vietnamese(client, nominator_a):
 
 
 def test_login_leads_home_which_names_the_unit_and_role(client, nominator_a):
-    response = client.post(reverse("login"), {"username": "nominator.a",
-                                               "password": "ThiDua@2026"}, follow=True)
+    response = client.post(
+        reverse("login"), {"username": "nominator.a", "password": "ThiDua@2026"}, follow=True
+    )
     text = response.text
-    assert "Trường Tiểu học Lê Lợi" in text and "Người lập hồ sơ" in text
+    assert "Trường Tiểu học Lê Lợi" in text
+    assert "Người lập hồ sơ" in text
     assert reverse("units:person_create", args=["TH-A"]) in text
     assert reverse("core:import_start", args=["people"]) not in text  # nominators don't import
 
@@ -61,8 +65,9 @@ def test_unit_switcher_changes_the_acting_unit(client, make_user, tree):
 def test_unit_switcher_refuses_someone_elses_membership(client, make_user, tree):
     other = make_user((tree.school_c, Role.APPROVER))
     client.force_login(make_user((tree.school_a, Role.NOMINATOR)))
-    response = client.post(reverse("units:choose_membership"),
-                           {"membership": other.memberships.get().pk})
+    response = client.post(
+        reverse("units:choose_membership"), {"membership": other.memberships.get().pk}
+    )
     assert response.status_code == 403
 
 
@@ -75,8 +80,10 @@ def test_password_reset_sends_a_working_vietnamese_link(client, nominator_a):
     link = re.search(r"https?://[^/]+(/\S+/)", message.body).group(1)
     form_page = client.get(link, follow=True)
     assert form_page.context["validlink"]
-    done = client.post(form_page.redirect_chain[-1][0], {
-        "new_password1": "MatKhauMoi#2026", "new_password2": "MatKhauMoi#2026"})
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "MatKhauMoi#2026", "new_password2": "MatKhauMoi#2026"},
+    )
     assert done.status_code == 302
     assert client.login(username="nominator.a", password="MatKhauMoi#2026")
 
@@ -89,8 +96,10 @@ def test_password_reset_for_unknown_address_reveals_nothing(client, db):
 
 def test_password_change_enforces_the_policy(client, nominator_a):
     client.force_login(nominator_a)
-    response = client.post(reverse("password_change"), {
-        "old_password": "ThiDua@2026", "new_password1": "12345", "new_password2": "12345"})
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "ThiDua@2026", "new_password1": "12345", "new_password2": "12345"},
+    )
     assert response.status_code == 200
     assert "quá ngắn" in response.text
 

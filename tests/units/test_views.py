@@ -48,8 +48,10 @@ def test_province_user_sees_the_people_and_units_of_its_schools(client, people, 
 def test_person_list_shows_only_the_scope(client, people, nominator_a):
     client.force_login(nominator_a)
     text = client.get(reverse("units:person_list")).text
-    assert "Nguyễn Thị Ánh" in text and "Lê Văn Tám" in text
-    assert "Trần Thị Bích" not in text and "Rơ Mah Hlim" not in text
+    assert "Nguyễn Thị Ánh" in text
+    assert "Lê Văn Tám" in text
+    assert "Trần Thị Bích" not in text
+    assert "Rơ Mah Hlim" not in text
 
 
 def test_person_list_filter_by_unit_outside_scope_shows_nothing(client, people, nominator_a):
@@ -77,16 +79,27 @@ def test_viewer_sees_people_but_may_not_edit_them(client, make_user, tree, peopl
 def test_nominator_adds_a_person_with_a_photo_served_privately(client, nominator_a, tree):
     client.force_login(nominator_a)
     photo = SimpleUploadedFile("../../etc/chan-dung.png", png_bytes(), content_type="image/png")
-    response = client.post(reverse("units:person_create", args=["TH-A-T1"]), {
-        "full_name": "Phạm Thị Hoa", "identifier": "048190000001", "birth_date": "1985-03-12",
-        "gender": "female", "ethnicity": "Kinh", "position": "GV", "phone": "0905123456",
-        "email": "", "photo": photo, "is_active": "on",
-    })
+    response = client.post(
+        reverse("units:person_create", args=["TH-A-T1"]),
+        {
+            "full_name": "Phạm Thị Hoa",
+            "identifier": "048190000001",
+            "birth_date": "1985-03-12",
+            "gender": "female",
+            "ethnicity": "Kinh",
+            "position": "GV",
+            "phone": "0905123456",
+            "email": "",
+            "photo": photo,
+            "is_active": "on",
+        },
+    )
     person = Person.objects.get(identifier="048190000001")
     assert response.status_code == 302
     assert person.unit == tree.team_a
     assert person.photo.name.startswith("private/people/photos/")
-    assert ".." not in person.photo.name and "chan-dung" not in person.photo.name
+    assert ".." not in person.photo.name
+    assert "chan-dung" not in person.photo.name
     assert AuditEvent.objects.filter(action="person.create", target_id=str(person.pk)).exists()
     photo_response = client.get(reverse("units:person_photo", args=[person.pk]))
     assert photo_response["Content-Type"] == "image/png"
@@ -97,9 +110,15 @@ def test_nominator_adds_a_person_with_a_photo_served_privately(client, nominator
 def test_a_script_disguised_as_a_photo_is_rejected(client, nominator_a):
     client.force_login(nominator_a)
     fake = SimpleUploadedFile("anh.jpg", b"<script>alert(1)</script>", content_type="image/jpeg")
-    response = client.post(reverse("units:person_create", args=["TH-A"]), {
-        "full_name": "Phạm Thị Hoa", "position": "GV", "ethnicity": "Kinh", "photo": fake,
-    })
+    response = client.post(
+        reverse("units:person_create", args=["TH-A"]),
+        {
+            "full_name": "Phạm Thị Hoa",
+            "position": "GV",
+            "ethnicity": "Kinh",
+            "photo": fake,
+        },
+    )
     assert response.status_code == 200
     assert not Person.objects.filter(full_name="Phạm Thị Hoa").exists()
     assert "ảnh" in str(response.context["form"].errors["photo"]).lower()
@@ -107,10 +126,17 @@ def test_a_script_disguised_as_a_photo_is_rejected(client, nominator_a):
 
 def test_editing_a_person_saves_through_the_service(client, nominator_a, people):
     client.force_login(nominator_a)
-    response = client.post(reverse("units:person_update", args=[people.a.pk]), {
-        "full_name": "Nguyễn Thị Ánh", "identifier": people.a.identifier, "position": "TT",
-        "gender": "female", "ethnicity": "Kinh", "is_active": "on",
-    })
+    response = client.post(
+        reverse("units:person_update", args=[people.a.pk]),
+        {
+            "full_name": "Nguyễn Thị Ánh",
+            "identifier": people.a.identifier,
+            "position": "TT",
+            "gender": "female",
+            "ethnicity": "Kinh",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     people.a.refresh_from_db()
     assert people.a.position == "TT"
@@ -119,10 +145,15 @@ def test_editing_a_person_saves_through_the_service(client, nominator_a, people)
 
 def test_duplicate_identifier_is_refused_with_a_message(client, nominator_a, people):
     client.force_login(nominator_a)
-    response = client.post(reverse("units:person_create", args=["TH-A"]), {
-        "full_name": "Người trùng mã", "identifier": people.c.identifier, "position": "GV",
-        "ethnicity": "Kinh",
-    })
+    response = client.post(
+        reverse("units:person_create", args=["TH-A"]),
+        {
+            "full_name": "Người trùng mã",
+            "identifier": people.c.identifier,
+            "position": "GV",
+            "ethnicity": "Kinh",
+        },
+    )
     assert "đã được dùng" in str(response.context["form"].errors["identifier"])
 
 
@@ -158,14 +189,14 @@ def test_unit_detail_query_count_does_not_grow_with_children(client, province_ad
 
 
 def test_export_respects_scope_and_neutralises_formulas(client, nominator_a, tree, people):
-    PersonFactory(unit=tree.school_a, full_name="=HYPERLINK(\"http://x\")", identifier="EVIL")
+    PersonFactory(unit=tree.school_a, full_name='=HYPERLINK("http://x")', identifier="EVIL")
     client.force_login(nominator_a)
     response = client.get(reverse("units:person_export"), {"format": "csv"})
     assert response["Content-Disposition"].startswith('attachment; filename="ca-nhan-')
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:2] == ["Mã định danh", "Họ và tên"]
     names = {row[1] for row in rows[1:]}
-    assert names == {"Nguyễn Thị Ánh", "Lê Văn Tám", "'=HYPERLINK(\"http://x\")"}
+    assert names == {"Nguyễn Thị Ánh", "Lê Văn Tám", '\'=HYPERLINK("http://x")'}
     assert AuditEvent.objects.filter(action="person.export", actor=nominator_a).exists()
 
 
@@ -180,4 +211,5 @@ def test_unit_export_is_a_real_xlsx_of_the_subtree(client, province_admin, tree)
     assert {r[0] for r in rows[1:]} == {"X-HC", "TH-A", "TH-A-T1", "TH-B"}
     parent_column = rows[0].index("Mã đơn vị cấp trên")
     parent_of = {r[0]: r[parent_column] for r in rows[1:]}
-    assert parent_of["TH-A-T1"] == "TH-A" and parent_of["X-HC"] == "SGD-DN"
+    assert parent_of["TH-A-T1"] == "TH-A"
+    assert parent_of["X-HC"] == "SGD-DN"

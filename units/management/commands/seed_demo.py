@@ -13,8 +13,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=sorted(SCALES), default="demo")
-        parser.add_argument("--no-accounts", action="store_true",
-                            help="Không tạo tài khoản demo.")
+        parser.add_argument("--no-accounts", action="store_true", help="Không tạo tài khoản demo.")
 
     def handle(self, *args, scale, no_accounts, **options):
         translation.activate("vi")
