@@ -77,18 +77,34 @@ class PersonForm(forms.ModelForm):
         return identifier
 
 
+def _text_input():
+    return forms.TextInput(attrs={"class": "form-control"})
+
+
+def _select():
+    return forms.Select(attrs={"class": "form-select"})
+
+
 class UnitFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm theo tên hoặc mã"), required=False)
+    q = forms.CharField(label=_("Tìm theo tên hoặc mã"), required=False, widget=_text_input())
     level = forms.ChoiceField(
-        label=_("Cấp"), required=False, choices=[("", _("Tất cả các cấp")), *UnitLevel.choices]
+        widget=_select(),
+        label=_("Cấp"),
+        required=False,
+        choices=[("", _("Tất cả các cấp")), *UnitLevel.choices],
     )
 
 
 class PersonFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm theo tên hoặc mã định danh"), required=False)
-    unit = forms.CharField(label=_("Mã đơn vị"), required=False)
+    q = forms.CharField(
+        label=_("Tìm theo tên hoặc mã định danh"), required=False, widget=_text_input()
+    )
+    unit = forms.CharField(label=_("Mã đơn vị"), required=False, widget=_text_input())
     position = forms.ChoiceField(
-        label=_("Chức vụ"), required=False, choices=[("", _("Tất cả chức vụ")), *Position.choices]
+        widget=_select(),
+        label=_("Chức vụ"),
+        required=False,
+        choices=[("", _("Tất cả chức vụ")), *Position.choices],
     )
 
 

@@ -7,7 +7,7 @@ sees itself and its sub-units; a Sở sees every school below it; nobody sees a 
 
 from collections.abc import Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from .models import Membership, Person, Unit
 
@@ -104,10 +104,9 @@ def unit_children(unit: Unit) -> QuerySet[Unit]:
 
 def unit_level_counts(unit: Unit) -> dict[str, int]:
     """How many units of each level lie under `unit` (itself excluded): one grouped query."""
-    from django.db.models import Count
-
     rows = (
         Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth)
+        .order_by()  # the model's ordering (path) would otherwise join the GROUP BY
         .values("level")
         .annotate(n=Count("pk"))
     )
