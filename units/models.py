@@ -196,7 +196,11 @@ class Person(models.Model):
                 name="person_identifier_unique",
             ),
         ]
-        indexes = [models.Index(fields=["unit", "full_name"], name="person_unit_name_idx")]
+        indexes = [
+            models.Index(fields=["unit", "full_name"], name="person_unit_name_idx"),
+            # the people list sorts by name, then pk, and shows 50 at a time
+            models.Index(fields=["full_name", "id"], name="person_name_idx"),
+        ]
 
     def __str__(self):
         return self.full_name

@@ -24,6 +24,15 @@ from .session import choose_membership
 PAGE_SIZE = 50
 
 
+class ClampedPaginationMixin:
+    """A page number past the end (a bookmarked link after deletions) shows the last page."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
 def _querystring(request):
     """The list's filters without the page number, for pagination and export links."""
     query = request.GET.copy()
@@ -31,7 +40,7 @@ def _querystring(request):
     return query.urlencode()
 
 
-class UnitListView(LoginRequiredMixin, ListView):
+class UnitListView(LoginRequiredMixin, ClampedPaginationMixin, ListView):
     template_name = "units/unit_list.html"
     paginate_by = PAGE_SIZE
     context_object_name = "units"
@@ -113,7 +122,7 @@ class PeopleQueryMixin:
         return people.order_by("full_name", "pk")
 
 
-class PersonListView(LoginRequiredMixin, PeopleQueryMixin, ListView):
+class PersonListView(LoginRequiredMixin, PeopleQueryMixin, ClampedPaginationMixin, ListView):
     template_name = "units/person_list.html"
     paginate_by = PAGE_SIZE
     context_object_name = "people"

@@ -81,4 +81,8 @@ def test_scope_is_computed_once_per_request_user(tree, nominator_a, django_asser
 def test_level_counts_group_by_level_over_the_whole_subtree(tree):
     assert selectors.unit_level_counts(tree.danang) == {"commune": 1, "school": 2, "subunit": 1}
     assert selectors.unit_level_counts(tree.ministry) == {
-        "province": 2, "commune": 1, "school": 3, "subunit": 1}
+        "province": 2,
+        "commune": 1,
+        "school": 3,
+        "subunit": 1,
+    }

@@ -213,3 +213,11 @@ def test_unit_export_is_a_real_xlsx_of_the_subtree(client, province_admin, tree)
     parent_of = {r[0]: r[parent_column] for r in rows[1:]}
     assert parent_of["TH-A-T1"] == "TH-A"
     assert parent_of["X-HC"] == "SGD-DN"
+
+
+def test_a_page_number_past_the_end_shows_the_last_page(client, nominator_a, people):
+    client.force_login(nominator_a)
+    response = client.get(reverse("units:person_list"), {"page": "999"})
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 1
+    assert "Nguyễn Thị Ánh" in response.text
