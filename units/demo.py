@@ -13,7 +13,7 @@ centres sit directly under the Sở. Two Sở merged on 1/7/2025 are kept with `
 
 import datetime
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.db.models import Count, F
@@ -39,6 +39,32 @@ class Scale:
     others_people_factor: float  # and of their staff per school
 
 
+# One big province: 54 communes of 27 schools, plus upper-secondary and continuing-education
+# schools under the Sở, staffed as the sector averages (about 1,500 schools, 60,000 people).
+PROVINCE = Scale(
+    provinces=2,
+    communes=54,
+    schools_per_commune={
+        SchoolType.PRESCHOOL: 10,
+        SchoolType.PRIMARY: 10,
+        SchoolType.LOWER_SECONDARY: 7,
+    },
+    upper_secondary=40,
+    continuing=2,
+    people={
+        SchoolType.PRESCHOOL: 30,
+        SchoolType.PRIMARY: 40,
+        SchoolType.LOWER_SECONDARY: 48,
+        SchoolType.UPPER_SECONDARY: 75,
+        SchoolType.CONTINUING: 30,
+        SchoolType.HIGHER: 40,
+        SchoolType.MULTI_LEVEL: 40,
+    },
+    teams_per_upper_secondary=3,
+    others_factor=0.25,
+    others_people_factor=0.25,
+)
+
 SCALES = {
     "demo": Scale(
         provinces=2,
@@ -55,52 +81,8 @@ SCALES = {
         others_factor=1.0,
         others_people_factor=1.0,
     ),
-    "province": Scale(
-        provinces=2,
-        communes=54,
-        schools_per_commune={
-            SchoolType.PRESCHOOL: 10,
-            SchoolType.PRIMARY: 10,
-            SchoolType.LOWER_SECONDARY: 7,
-        },
-        upper_secondary=40,
-        continuing=2,
-        people={
-            SchoolType.PRESCHOOL: 30,
-            SchoolType.PRIMARY: 40,
-            SchoolType.LOWER_SECONDARY: 48,
-            SchoolType.UPPER_SECONDARY: 75,
-            SchoolType.CONTINUING: 30,
-            SchoolType.HIGHER: 40,
-            SchoolType.MULTI_LEVEL: 40,
-        },
-        teams_per_upper_secondary=3,
-        others_factor=0.25,
-        others_people_factor=0.25,
-    ),
-    "nation": Scale(
-        provinces=34,
-        communes=54,
-        schools_per_commune={
-            SchoolType.PRESCHOOL: 10,
-            SchoolType.PRIMARY: 10,
-            SchoolType.LOWER_SECONDARY: 7,
-        },
-        upper_secondary=40,
-        continuing=2,
-        people={
-            SchoolType.PRESCHOOL: 30,
-            SchoolType.PRIMARY: 40,
-            SchoolType.LOWER_SECONDARY: 48,
-            SchoolType.UPPER_SECONDARY: 75,
-            SchoolType.CONTINUING: 30,
-            SchoolType.HIGHER: 40,
-            SchoolType.MULTI_LEVEL: 40,
-        },
-        teams_per_upper_secondary=3,
-        others_factor=0.92,
-        others_people_factor=0.85,
-    ),
+    "province": PROVINCE,
+    "nation": replace(PROVINCE, provinces=34, others_factor=0.92, others_people_factor=0.85),
 }
 
 # The 34 provinces since 12/6/2025; Đà Nẵng and Gia Lai first (seeds 000 and 002).

@@ -100,13 +100,20 @@ class ScopedResource(resources.ModelResource):
     def __init__(self, *, actor=None, **kwargs):
         super().__init__(**kwargs)
         self.actor = actor
+        self._units: dict[str, Unit] = {}  # found units by code: staff lists repeat codes
 
     def in_scope(self, unit):
         return self.actor is None or unit_in_scope(self.actor, unit, roles=self.scope_roles)
 
     def find_unit(self, code, *, field):
         """The unit with `code` if the actor may use it; otherwise the same "not found" error."""
-        unit = Unit.objects.filter(code__iexact=code).first() if code else None
+        key = code.casefold()
+        unit = self._units.get(key)
+        if unit is None and code:
+            # Misses are not cached: a unit import may create this parent a few rows later.
+            unit = Unit.objects.filter(code__iexact=code).first()
+            if unit is not None:
+                self._units[key] = unit
         if unit is None or not self.in_scope(unit):
             raise ValidationError(
                 {
@@ -300,7 +307,6 @@ class PersonResource(ScopedResource):
             "email",
         ]
         export_order = fields
-        clean_model_instances = True
         skip_diff = True
 
     def unit_code_of(self, person):
@@ -347,17 +353,16 @@ class PersonResource(ScopedResource):
             raise ValidationError(errors)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        # The unit is checked above with a clearer message than "this field cannot be null".
+        # find_unit() has already resolved and scope-checked the unit, with a clearer message
+        # than "this field cannot be null", so full_clean need not query it again on every row.
         errors = dict(import_validation_errors or {})
-        if "unit_code" in errors:
-            errors.setdefault("unit", [])
-        super().validate_instance(instance, errors, validate_unique)
+        try:
+            instance.full_clean(exclude=[*errors, "unit"], validate_unique=validate_unique)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
-
-UNIT_COLUMNS = [f.column_name for f in UnitResource().get_export_fields()]
-PERSON_IMPORT_COLUMNS = [
-    c for c in (f.column_name for f in PersonResource().get_export_fields()) if c != "Tên đơn vị"
-]
 
 register(
     Importer(

@@ -282,3 +282,18 @@ def test_template_download_has_the_columns_and_an_example(client, province_admin
     response = client.get(reverse("core:import_template", args=["units"]), {"format": "csv"})
     header = response.content.decode("utf-8-sig").splitlines()[0]
     assert header.startswith("Mã đơn vị,Tên đơn vị,Cấp,Mã đơn vị cấp trên")
+
+
+def test_unit_lookups_are_shared_between_rows_of_the_same_unit(approver_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def unit_queries(rows):
+        lines = [f"{n:03d},Người {n},GV,TH-A,,,," for n in range(rows)]
+        with CaptureQueriesContext(connection) as context:
+            job = check(approver_a, csv_bytes(PEOPLE_HEADER, *lines))
+        assert job.status == ImportStatus.CHECKED_OK, job.errors
+        return [q["sql"] for q in context.captured_queries if 'FROM "units_unit"' in q["sql"]]
+
+    assert len(unit_queries(2)) == 1
+    assert len(unit_queries(6)) == 1
