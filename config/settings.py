@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "import_export",
     "core",
     "units",
+    "criteria",
+    "campaigns",
 ]
 
 MIDDLEWARE = [

@@ -55,5 +55,7 @@ urlpatterns = [
     path("ngon-ngu/", set_language, name="set_language"),
     path("", include("units.urls")),
     path("", include("core.urls")),
+    path("", include("criteria.urls")),
+    path("", include("campaigns.urls")),
     path("quan-tri/", admin.site.urls),
 ]

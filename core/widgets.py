@@ -100,3 +100,57 @@ class ChoiceWidget(Widget):
             return ""
         with translation.override("vi"):
             return str(self.choices(value).label)
+
+
+class NumberWidget(Widget):
+    """Decimal numbers written either way: "7,5" (Vietnamese) or "7.5"; empty means None."""
+
+    def __init__(self, *, integer: bool = False, required: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.integer = integer
+        self.required = required
+
+    def clean(self, value, row=None, **kwargs):
+        from decimal import Decimal, InvalidOperation
+
+        if value in (None, ""):
+            if self.required:
+                raise ValueError(_("Ô này không được để trống."))
+            return None
+        if isinstance(value, int | float):
+            number = Decimal(str(value))
+        else:
+            text = clean_text(str(value)).replace(" ", "")
+            text = text.replace(",", ".") if text.count(",") == 1 and "." not in text else text
+            try:
+                number = Decimal(text)
+            except InvalidOperation as exc:
+                raise ValueError(_("“%(value)s” không phải là số.") % {"value": value}) from exc
+        if self.integer:
+            if number != number.to_integral_value():
+                raise ValueError(_("“%(value)s” phải là số nguyên.") % {"value": value})
+            return int(number)
+        return number
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class YesNoWidget(Widget):
+    YES = {"có", "x", "1", "true", "yes", "c", "đúng"}
+    NO = {"", "không", "0", "false", "no", "k", "sai"}
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            return value
+        text = clean_text(str(value or "")).casefold()
+        if text in self.YES:
+            return True
+        if text in self.NO:
+            return False
+        raise ValueError(
+            _("“%(value)s” không hợp lệ; hãy ghi “Có” hoặc để trống.") % {"value": value}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return "Có" if value else ""

@@ -1,0 +1,257 @@
+"""Forms of the campaign configuration pages. They validate input; services decide."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from criteria.enums import NomineeCategory
+from criteria.models import Title
+from criteria.selectors import criteria_templates_for
+from units.enums import UnitLevel
+from units.forms import DateInput
+from units.models import Unit
+
+from .enums import RoundKind
+from .models import Campaign
+
+
+def _helper(label):
+    helper = FormHelper()
+    helper.add_input(Submit("save", label))
+    return helper
+
+
+class CampaignForm(forms.ModelForm):
+    categories = forms.MultipleChoiceField(
+        label=_("Đối tượng được đề nghị"),
+        choices=NomineeCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    titles = forms.ModelMultipleChoiceField(
+        label=_("Danh hiệu, hình thức đề nghị"),
+        queryset=Title.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "code",
+            "name",
+            "legal_basis",
+            "description",
+            "period_start",
+            "period_end",
+            "categories",
+            "titles",
+            "report_template",
+            "min_summary_words",
+            "requires_council_vote",
+            "council_threshold_percent",
+            "requires_public_consultation",
+            "consultation_days",
+            "registration_opens",
+            "registration_closes",
+        ]
+        widgets = {
+            name: DateInput()
+            for name in ("period_start", "period_end", "registration_opens", "registration_closes")
+        }
+        widgets["description"] = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, *args, owner_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if owner_choices is not None:
+            self.fields["owner_unit"] = forms.ModelChoiceField(
+                label=_("Đơn vị chủ trì"), queryset=owner_choices, empty_label=None
+            )
+            self.order_fields(["owner_unit"])
+        else:
+            self.fields.pop("code")  # the code names the campaign in links: it does not change
+        self.helper = _helper(_("Lưu"))
+
+
+class CriteriaChoiceForm(forms.Form):
+    def __init__(self, *args, campaign, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = {link.category: link.criteria_set for link in campaign.criteria_links.all()}
+        for category in campaign.categories:
+            chosen = current.get(category)
+            self.fields[category] = forms.ModelChoiceField(
+                label=NomineeCategory(category).label,
+                queryset=criteria_templates_for(user, category=category),
+                required=False,
+                initial=(
+                    chosen.derived_from_id
+                    if chosen and chosen.is_frozen
+                    else getattr(chosen, "pk", None)
+                ),
+                empty_label=_("— chưa chọn —"),
+            )
+        self.helper = _helper(_("Lưu bộ tiêu chí"))
+
+
+class RoundForm(forms.Form):
+    name = forms.CharField(label=_("Tên đợt"), max_length=128)
+    kind = forms.ChoiceField(label=_("Loại đợt"), choices=RoundKind.choices)
+    opens_on = forms.DateField(label=_("Mở từ ngày"), widget=DateInput())
+    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    quarter = forms.IntegerField(label=_("Quý"), min_value=1, max_value=4, required=False)
+
+    def __init__(self, *args, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        for level in levels:
+            self.fields[f"deadline_{level}"] = forms.DateField(
+                label=_("Hạn chót của cấp “%(level)s”") % {"level": UnitLevel(level).label},
+                required=False,
+                widget=DateInput(),
+            )
+        self.levels = levels
+        self.helper = _helper(_("Lưu đợt"))
+
+    def deadlines(self):
+        return {level: self.cleaned_data.get(f"deadline_{level}") for level in self.levels}
+
+
+class QuarterlyForm(forms.Form):
+    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    deadline_day = forms.IntegerField(
+        label=_("Hạn của cấp thấp nhất: ngày thứ mấy của tháng đầu quý sau"),
+        initial=3,
+        min_value=1,
+        max_value=31,
+    )
+    gap_days = forms.IntegerField(
+        label=_("Mỗi cấp trên có thêm bao nhiêu ngày"), initial=7, min_value=1, max_value=60
+    )
+    quarters = forms.TypedMultipleChoiceField(
+        label=_("Các quý"),
+        choices=[(q, _("Quý %(q)s") % {"q": q}) for q in range(1, 5)],
+        coerce=int,
+        initial=[1, 2, 3, 4],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Tạo các đợt theo quý"))
+
+
+class QuotaForm(forms.Form):
+    round = forms.ChoiceField(label=_("Áp dụng cho đợt"))
+    level = forms.ChoiceField(label=_("Cấp"))
+    category = forms.ChoiceField(label=_("Đối tượng"), required=False)
+    max_forward = forms.IntegerField(label=_("Tối đa được gửi lên"), min_value=0, required=False)
+    min_target = forms.IntegerField(label=_("Chỉ tiêu tối thiểu"), min_value=0, required=False)
+
+    def __init__(self, *args, campaign, levels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.fields["round"].choices = [
+            ("all", _("Tất cả các đợt")),
+            *[(r.pk, r.name) for r in campaign.rounds.all()],
+        ]
+        self.fields["level"].choices = [(level, UnitLevel(level).label) for level in levels]
+        self.fields["category"].choices = [
+            ("", _("Mọi đối tượng")),
+            *[(c, NomineeCategory(c).label) for c in campaign.categories],
+        ]
+        self.helper = _helper(_("Lưu chỉ tiêu"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("max_forward") is None and data.get("min_target") is None:
+            raise forms.ValidationError(
+                _("Hãy nhập số tối đa được gửi lên hoặc chỉ tiêu tối thiểu.")
+            )
+        return data
+
+    def rounds(self):
+        rounds = self.campaign.rounds.all()
+        choice = self.cleaned_data["round"]
+        return list(rounds) if choice == "all" else [rounds.get(pk=choice)]
+
+
+class UnitCodeField(forms.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(max_length=32, **kwargs)
+
+
+def unit_in_campaign(campaign, code: str) -> Unit:
+    """The unit with `code` inside the campaign's scope, or a form error saying so."""
+    code = code.strip()
+    unit = Unit.objects.filter(code__iexact=code, path__startswith=campaign.owner_unit.path).first()
+    if unit is None:
+        raise forms.ValidationError(
+            _("Không có đơn vị mã “%(code)s” trong phạm vi phong trào.") % {"code": code}
+        )
+    return unit
+
+
+class ExtensionForm(forms.Form):
+    round = forms.ModelChoiceField(label=_("Đợt"), queryset=None, empty_label=None)
+    unit = UnitCodeField(label=_("Mã đơn vị được gia hạn"))
+    deadline = forms.DateField(label=_("Hạn mới"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Lý do"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.fields["round"].queryset = campaign.rounds.all()
+        self.helper = _helper(_("Gia hạn"))
+
+    def clean_unit(self):
+        return unit_in_campaign(self.campaign, self.cleaned_data["unit"])
+
+
+class ChainForm(forms.Form):
+    unit = UnitCodeField(label=_("Mã trường hoặc đơn vị"))
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+
+    def clean_unit(self):
+        return unit_in_campaign(self.campaign, self.cleaned_data["unit"])
+
+
+class RegistrationForm(forms.Form):
+    nominee = forms.ChoiceField(label=_("Cá nhân, tập thể đăng ký"))
+    title = forms.ModelChoiceField(label=_("Danh hiệu đăng ký"), queryset=None)
+    note = forms.CharField(label=_("Ghi chú"), max_length=255, required=False)
+
+    def __init__(self, *args, campaign, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        from units.models import Person
+
+        self.units = {
+            f"u{u.pk}": u
+            for u in Unit.objects.filter(path__startswith=unit.path).order_by("path")[:200]
+        }
+        self.people = {
+            f"p{p.pk}": p
+            for p in Person.objects.filter(
+                unit__path__startswith=unit.path, is_active=True
+            ).order_by("full_name")[:2000]
+        }
+        self.fields["nominee"].choices = [
+            (_("Tập thể"), [(key, u.name) for key, u in self.units.items()]),
+            (
+                _("Cá nhân"),
+                [
+                    (key, f"{p.full_name} ({p.get_position_display()})")
+                    for key, p in self.people.items()
+                ],
+            ),
+        ]
+        self.fields["title"].queryset = campaign.titles.all()
+        self.helper = _helper(_("Đăng ký"))
+
+    def nominee_kwargs(self):
+        key = self.cleaned_data["nominee"]
+        return (
+            {"nominee_unit": self.units[key]} if key in self.units else {"person": self.people[key]}
+        )

@@ -1,0 +1,176 @@
+"""Reads of the campaigns app: which campaigns a user sees or manages, the levels and the chain
+a campaign runs through, and the deadline a given unit sees."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from units.enums import LEVEL_RANK, Role, UnitLevel
+from units.models import Unit
+from units.selectors import is_unrestricted, scope_paths
+
+from .models import Campaign, Extension, Quota, Round
+
+CAMPAIGN_ADMIN_ROLES = frozenset({Role.CAMPAIGN_ADMIN})
+
+
+def campaigns_managed_by(user) -> QuerySet[Campaign]:
+    """Campaigns whose owner unit lies in the user's campaign-admin subtrees."""
+    campaigns = Campaign.objects.filter(is_template=False).select_related("owner_unit")
+    if is_unrestricted(user):
+        return campaigns
+    paths = scope_paths(user, roles=CAMPAIGN_ADMIN_ROLES)
+    if not paths:
+        return campaigns.none()
+    condition = Q()
+    for path in paths:
+        condition |= Q(owner_unit__path__startswith=path)
+    return campaigns.filter(condition)
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    return [path[:i] for i in range(Unit.steplen, len(path) + 1, Unit.steplen)]
+
+
+def campaigns_visible_to(user) -> QuerySet[Campaign]:
+    """Campaigns the user manages or takes part in: owned by a unit in their subtrees, or by a
+    unit above them (a school sees its commune's, its Sở's and the ministry's campaigns)."""
+    campaigns = Campaign.objects.filter(is_template=False).select_related("owner_unit")
+    if is_unrestricted(user):
+        return campaigns
+    paths = scope_paths(user)
+    if not paths:
+        return campaigns.none()
+    condition = Q(owner_unit__path__in={a for p in paths for a in _ancestor_paths(p)})
+    for path in paths:
+        condition |= Q(owner_unit__path__startswith=path)
+    return campaigns.filter(condition)
+
+
+def campaign_templates() -> QuerySet[Campaign]:
+    return Campaign.objects.filter(is_template=True).order_by("name")
+
+
+def campaign_levels(campaign: Campaign, *, on: datetime.date) -> list[str]:
+    """The levels a nomination passes through in this campaign on a date, lowest first: the
+    levels of the units active under the owner then, and the owner's own level. Sub-units
+    nominate through their school, so they have no deadline of their own."""
+    owner = campaign.owner_unit
+    active = (Q(valid_from__isnull=True) | Q(valid_from__lte=on)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+    )
+    levels = set(
+        Unit.objects.filter(path__startswith=owner.path, depth__gt=owner.depth)
+        .filter(active)
+        .exclude(level=UnitLevel.SUBUNIT)
+        .order_by()
+        .values_list("level", flat=True)
+        .distinct()
+    )
+    levels.add(owner.level)
+    return sorted(levels, key=lambda level: -LEVEL_RANK[level])
+
+
+def period_levels(campaign: Campaign) -> list[str]:
+    """The levels with deadlines at some point of the campaign: a campaign spanning 1/7/2025
+    has district offices before and communes after."""
+    levels = set(campaign_levels(campaign, on=campaign.period_start))
+    levels |= set(campaign_levels(campaign, on=campaign.period_end))
+    return sorted(levels, key=lambda level: -LEVEL_RANK[level])
+
+
+def chain_in_campaign(campaign: Campaign, unit: Unit) -> list[Unit]:
+    """The units a nomination from `unit` passes through, up to the owner (inclusive), from the
+    unit tree as it stands: levels that do not exist in this branch are simply not there."""
+    owner = campaign.owner_unit
+    ancestors = [a for a in Unit.objects.get_ancestors(unit) if a.path.startswith(owner.path)]
+    chain = [unit, *reversed(ancestors)]
+    return [u for u in chain if u.level != UnitLevel.SUBUNIT or u == unit]
+
+
+def deadline_for(round_: Round, unit: Unit) -> datetime.date | None:
+    """The deadline `unit` sees in a round: its own extension, else its level's deadline."""
+    extension = next((e for e in round_.extensions.all() if e.unit_id == unit.pk), None)
+    if extension is not None:
+        return extension.deadline
+    return next((d.deadline for d in round_.deadlines.all() if d.level == unit.level), None)
+
+
+def closes_at(day: datetime.date) -> datetime.datetime:
+    """A window closes at the end of the deadline day in the portal's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+
+
+def is_window_open(round_: Round, unit: Unit, *, now=None) -> bool:
+    now = now or timezone.now()
+    deadline = deadline_for(round_, unit)
+    return (
+        deadline is not None
+        and round_.opens_on <= timezone.localtime(now).date()
+        and now <= closes_at(deadline)
+    )
+
+
+def days_left(day: datetime.date, *, today=None) -> int:
+    return (day - (today or timezone.localdate())).days
+
+
+def rounds_of(campaign: Campaign) -> QuerySet[Round]:
+    return campaign.rounds.prefetch_related("deadlines", "quotas", "extensions__unit")
+
+
+@dataclass(frozen=True)
+class QuotaStatus:
+    quota: Quota
+    used: int
+
+    @property
+    def remaining(self) -> int | None:
+        if self.quota.max_forward is None:
+            return None
+        return max(self.quota.max_forward - self.used, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.quota.max_forward is not None and self.used >= self.quota.max_forward
+
+    def allows(self, adding: int = 1) -> bool:
+        return self.quota.max_forward is None or self.used + adding <= self.quota.max_forward
+
+    @property
+    def target_met(self) -> bool | None:
+        return None if self.quota.min_target is None else self.used >= self.quota.min_target
+
+    @property
+    def label(self) -> str:
+        parts = []
+        if self.quota.max_forward is not None:
+            parts.append(
+                _("Đã chuyển %(used)s/%(max)s") % {"used": self.used, "max": self.quota.max_forward}
+            )
+        if self.quota.min_target is not None:
+            parts.append(
+                _("chỉ tiêu ít nhất %(min)s: %(state)s")
+                % {
+                    "min": self.quota.min_target,
+                    "state": _("đã đạt")
+                    if self.target_met
+                    else _("còn thiếu %(n)s") % {"n": self.quota.min_target - self.used},
+                }
+            )
+        return "; ".join(parts)
+
+
+def quota_for(round_: Round, level: str, category: str) -> Quota | None:
+    """The quota that applies: the category's own, else the one for all categories."""
+    quotas = [q for q in round_.quotas.all() if q.level == level]
+    return next((q for q in quotas if q.category == category), None) or next(
+        (q for q in quotas if not q.category), None
+    )
+
+
+def extensions_of(round_: Round) -> QuerySet[Extension]:
+    return round_.extensions.select_related("unit", "granted_by")

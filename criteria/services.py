@@ -1,0 +1,73 @@
+"""Writes of the criteria app: freezing criteria sets and recording achievements."""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from core.audit import audit
+from core.text import clean_text
+
+from .models import AchievementRecord, CriteriaSet, Criterion
+
+
+@transaction.atomic
+def criteria_set_freeze(*, criteria_set: CriteriaSet) -> CriteriaSet:
+    """An immutable, numbered copy of a template's current content. A frozen set is returned as
+    it is. Campaigns use frozen copies; nominations keep the copy they were made under."""
+    if criteria_set.is_frozen:
+        return criteria_set
+    # Lock the template so that two admins opening campaigns at once get distinct versions.
+    template = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
+    last = CriteriaSet.objects.filter(code=template.code).aggregate(v=Max("version"))["v"] or 0
+    copy = CriteriaSet.objects.create(
+        code=template.code,
+        version=last + 1,
+        name=template.name,
+        category=template.category,
+        tier=template.tier,
+        source=template.source,
+        owner_unit=template.owner_unit,
+        derived_from=template,
+        frozen_at=timezone.now(),
+    )
+    Criterion.objects.bulk_create(
+        [
+            Criterion(
+                criteria_set=copy,
+                order=c.order,
+                text=c.text,
+                kind=c.kind,
+                evidence_required=c.evidence_required,
+                max_score=c.max_score,
+                weight=c.weight,
+                threshold=c.threshold,
+                threshold_unit=c.threshold_unit,
+            )
+            for c in template.criteria.all()
+        ]
+    )
+    return copy
+
+
+def template_of(criteria_set: CriteriaSet) -> CriteriaSet:
+    """The editable template a frozen copy was taken from (or the set itself)."""
+    return criteria_set.derived_from if criteria_set.is_frozen else criteria_set
+
+
+@transaction.atomic
+def achievement_record_create(*, actor, **fields) -> AchievementRecord:
+    for name in ("description", "decision_number", "issuer"):
+        if name in fields:
+            fields[name] = clean_text(fields[name])
+    record = AchievementRecord(created_by=actor, **fields)
+    record.full_clean()
+    record.save()
+    audit(
+        actor=actor,
+        action="registry.create",
+        target=record,
+        subject=str(record.subject),
+        year=record.year,
+        kind=record.kind,
+    )
+    return record

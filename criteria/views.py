@@ -1,0 +1,137 @@
+"""Catalogue, criteria sets and achievement history pages. Thin: selector, form, evaluator."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views import View
+from django.views.generic import DetailView, ListView, TemplateView
+
+from core.audit import audit
+from core.exports import spreadsheet_response
+from units import selectors as unit_selectors
+
+from . import selectors
+from .eligibility import evaluate_rules
+from .enums import NomineeKind
+from .forms import EligibilityCheckForm
+from .importers import CriterionResource, RecordResource
+from .models import Criterion
+
+
+class TitleListView(LoginRequiredMixin, ListView):
+    template_name = "criteria/title_list.html"
+    context_object_name = "titles"
+
+    def get_queryset(self):
+        return selectors.titles_active().prefetch_related(
+            Prefetch("rules", queryset=selectors.rules_with_versions())
+        )
+
+    def get_context_data(self, **kwargs):
+        general = selectors.rules_with_versions().filter(title__isnull=True)
+        return super().get_context_data(general_rules=general, **kwargs)
+
+
+class CriteriaSetListView(LoginRequiredMixin, ListView):
+    template_name = "criteria/criteriaset_list.html"
+    context_object_name = "criteria_sets"
+
+    def get_queryset(self):
+        return selectors.criteria_templates_for(self.request.user).order_by("category", "code")
+
+
+class CriteriaSetDetailView(LoginRequiredMixin, DetailView):
+    template_name = "criteria/criteriaset_detail.html"
+    context_object_name = "criteria_set"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            selectors.criteria_sets_visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            criteria=self.object.criteria.all(),
+            versions=self.object.versions.order_by("-version") if not self.object.is_frozen else [],
+            **kwargs,
+        )
+
+
+class CriteriaSetExportView(LoginRequiredMixin, View):
+    def get(self, request):
+        sets = selectors.criteria_templates_for(request.user)
+        if request.GET.get("id"):
+            sets = sets.filter(pk=request.GET["id"])
+        criteria = (
+            Criterion.objects.filter(criteria_set__in=sets)
+            .select_related("criteria_set__owner_unit")
+            .order_by("criteria_set__code", "order")
+        )
+        return spreadsheet_response(
+            CriterionResource().export(queryset=criteria),
+            basename="bo-tieu-chi",
+            fmt=request.GET.get("format", "xlsx"),
+        )
+
+
+class HistoryMixin:
+    """The history of a person or a unit, and an eligibility check against it."""
+
+    template_name = "criteria/history.html"
+    nominee_kind = NomineeKind.INDIVIDUAL
+
+    def get_context_data(self, **kwargs):
+        subject = self.get_subject()
+        form = EligibilityCheckForm(self.request.GET or None, nominee_kind=self.nominee_kind)
+        results = None
+        if form.is_valid():
+            title = form.cleaned_data["title"]
+            rules = selectors.rules_with_versions(title.rules.all())
+            results = evaluate_rules(
+                rules=rules,
+                subject=subject,
+                year=form.cleaned_data["year"],
+                on_date=timezone.localdate(),
+            )
+        return super().get_context_data(
+            subject=subject, records=self.get_records(subject), form=form, results=results, **kwargs
+        )
+
+
+class PersonHistoryView(LoginRequiredMixin, HistoryMixin, TemplateView):
+    def get_subject(self):
+        return get_object_or_404(
+            unit_selectors.people_visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
+
+    def get_records(self, person):
+        return selectors.history_of_person(person)
+
+
+class UnitHistoryView(LoginRequiredMixin, HistoryMixin, TemplateView):
+    nominee_kind = NomineeKind.COLLECTIVE
+
+    def get_subject(self):
+        return get_object_or_404(
+            unit_selectors.units_visible_to(self.request.user), code=self.kwargs["code"]
+        )
+
+    def get_records(self, unit):
+        return selectors.history_of_unit(unit)
+
+
+class RegistryExportView(LoginRequiredMixin, View):
+    def get(self, request):
+        records = selectors.records_visible_to(request.user)
+        code = request.GET.get("don_vi")
+        if code:
+            unit = get_object_or_404(unit_selectors.units_visible_to(request.user), code=code)
+            records = records.filter(person__unit__path__startswith=unit.path) | records.filter(
+                unit__path__startswith=unit.path
+            )
+        dataset = RecordResource().export(queryset=records.order_by("-year", "pk"))
+        audit(actor=request.user, action="registry.export", rows=len(dataset), unit=code or "")
+        return spreadsheet_response(
+            dataset, basename="so-thanh-tich", fmt=request.GET.get("format", "xlsx")
+        )
