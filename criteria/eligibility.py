@@ -47,7 +47,9 @@ def _span(first: int, last: int) -> str:
 
 
 def _percent(value: Decimal) -> str:
-    return formats.number_format(value, 1)
+    """70 -> "70", 69.9 -> "69,9" (in Vietnamese): one decimal only where there is one."""
+    value = Decimal(value).quantize(Decimal("0.1"))
+    return formats.number_format(value, 0 if value == value.to_integral_value() else 1)
 
 
 def history_unit_ids(unit: Unit) -> list[int]:

@@ -44,3 +44,19 @@ class PersonFactory(factory.django.DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"Nguyễn Văn {n}")
     gender = Gender.MALE
     position = Position.TEACHER
+
+
+class RecordFactory(factory.django.DjangoModelFactory):
+    """A registry fact. Pass person= or unit=, and year=, kind= and what the kind needs."""
+
+    class Meta:
+        model = "criteria.AchievementRecord"
+
+    year = 2024
+    kind = "title"
+
+
+def title(code):
+    from criteria.models import Title
+
+    return Title.objects.get(code=code)

@@ -1,0 +1,210 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns import services
+from campaigns.enums import CampaignStatus
+from campaigns.models import Campaign, Quota, Round
+from units.enums import Role
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+CONFIG_PAGES = ["update", "criteria", "round_create", "quarterly", "quota", "extension", "chain"]
+POST_ACTIONS = ["open", "close"]
+
+
+@pytest.fixture
+def round_(campaign, admin_dn):
+    return services.rounds_generate_quarterly(
+        actor=admin_dn, campaign=campaign, year=2026, deadline_day=3, gap_days=7, quarters=[1]
+    )[0]
+
+
+def test_the_admin_of_another_province_gets_404_everywhere(client, campaign, round_, admin_gl):
+    client.force_login(admin_gl)
+    code = campaign.code
+    assert client.get(reverse("campaigns:detail", args=[code])).status_code == 404
+    for name in CONFIG_PAGES:
+        assert client.get(reverse(f"campaigns:{name}", args=[code])).status_code == 404, name
+        assert client.post(reverse(f"campaigns:{name}", args=[code]), {}).status_code == 404, name
+    for name in POST_ACTIONS:
+        assert client.post(reverse(f"campaigns:{name}", args=[code])).status_code == 404, name
+    for name in ("round_update", "round_delete"):
+        assert client.post(reverse(f"campaigns:{name}", args=[code, round_.pk])).status_code == 404
+    assert Round.objects.filter(pk=round_.pk).exists()
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.DRAFT
+    assert code not in client.get(reverse("campaigns:list")).text
+
+
+def test_a_school_sees_its_provinces_campaign_but_cannot_configure_it(
+    client, campaign, nominator_a
+):
+    client.force_login(nominator_a)
+    detail = client.get(reverse("campaigns:detail", args=[campaign.code]))
+    assert detail.status_code == 200
+    assert reverse("campaigns:quota", args=[campaign.code]) not in detail.text
+    for name in CONFIG_PAGES:
+        assert client.get(reverse(f"campaigns:{name}", args=[campaign.code])).status_code == 404
+
+
+def test_only_campaign_admins_may_create(client, nominator_a, admin_dn):
+    client.force_login(nominator_a)
+    assert client.get(reverse("campaigns:create")).status_code == 403
+    client.force_login(admin_dn)
+    assert client.get(reverse("campaigns:create")).status_code == 200
+
+
+def test_create_from_template_then_configure_in_pages(client, admin_dn, tree):
+    client.force_login(admin_dn)
+    page = client.get(reverse("campaigns:create"), {"mau": "MAU-DIEN-HINH-THEO-QUY"})
+    assert page.context["form"].initial["categories"] == ["collective", "teacher"]
+    response = client.post(
+        reverse("campaigns:create"),
+        {
+            "template": "MAU-DIEN-HINH-THEO-QUY",
+            "owner_unit": tree.danang.pk,
+            "code": "DN-Q-2026",
+            "name": "Điển hình theo quý 2026",
+            "period_start": "2026-01-01",
+            "period_end": "2027-03-31",
+            "categories": ["collective", "teacher"],
+            "titles": [
+                t.pk for t in Campaign.objects.get(code="MAU-DIEN-HINH-THEO-QUY").titles.all()
+            ],
+            "report_template": "short",
+            "min_summary_words": 1000,
+            "council_threshold_percent": 50,
+            "consultation_days": 9,
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    campaign = Campaign.objects.get(code="DN-Q-2026")
+    assert campaign.criteria_links.count() == 2
+
+    url = lambda name: reverse(f"campaigns:{name}", args=[campaign.code])  # noqa: E731
+    assert (
+        client.post(
+            url("quarterly"),
+            {"year": 2026, "deadline_day": 3, "gap_days": 7, "quarters": [1, 2, 3, 4]},
+        ).status_code
+        == 302
+    )
+    assert campaign.rounds.count() == 4
+    assert (
+        client.post(
+            url("quota"), {"round": "all", "level": "school", "category": "", "max_forward": 1}
+        ).status_code
+        == 302
+    )
+    assert Quota.objects.filter(round__campaign=campaign, level="school").count() == 4
+    assert client.post(url("open")).status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.OPEN
+
+
+def test_bad_deadlines_are_shown_on_the_round_form(client, campaign, admin_dn):
+    client.force_login(admin_dn)
+    response = client.post(
+        reverse("campaigns:round_create", args=[campaign.code]),
+        {
+            "name": "Đợt 1",
+            "kind": "ad_hoc",
+            "opens_on": "2026-01-01",
+            "year": 2026,
+            "deadline_school": "2026-05-01",
+            "deadline_commune": "2026-04-20",
+            "deadline_province": "2026-04-30",
+        },
+    )
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].non_field_errors())
+    assert "phải trước hạn của cấp “UBND cấp xã” (20/04/2026)" in errors
+
+
+def test_extension_form_refuses_a_unit_outside_the_campaign(client, campaign, round_, admin_dn):
+    client.force_login(admin_dn)
+    response = client.post(
+        reverse("campaigns:extension", args=[campaign.code]),
+        {"round": round_.pk, "unit": "THPT-C", "deadline": "2026-04-05", "reason": "x"},
+    )
+    assert "Không có đơn vị mã “THPT-C” trong phạm vi phong trào" in str(
+        response.context["form"].errors["unit"]
+    )
+
+
+def test_chain_preview_shows_each_levels_deadline(client, campaign, round_, admin_dn):
+    client.force_login(admin_dn)
+    page = client.get(reverse("campaigns:chain", args=[campaign.code]), {"unit": "TH-A-T1"})
+    assert [u.code for u in page.context["chain"]] == ["TH-A-T1", "TH-A", "X-HC", "SGD-DN"]
+    row = page.context["rows"][0]
+    assert [c["day"] for c in row["cells"]] == [None, D(2026, 4, 3), D(2026, 4, 10), D(2026, 4, 17)]
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_campaign_pages_query_counts_do_not_grow_with_rounds_and_campaigns(
+    client, campaign, admin_dn, tree
+):
+    client.force_login(admin_dn)
+    services.rounds_generate_quarterly(
+        actor=admin_dn, campaign=campaign, year=2026, deadline_day=3, gap_days=7, quarters=[1]
+    )
+    detail, listing = (reverse("campaigns:detail", args=[campaign.code]), reverse("campaigns:list"))
+    client.get(detail)
+    before = (count_queries(client, detail), count_queries(client, listing))
+    services.rounds_generate_quarterly(
+        actor=admin_dn, campaign=campaign, year=2026, deadline_day=3, gap_days=7, quarters=[2, 3, 4]
+    )
+    for n in range(2):
+        services.campaign_create(
+            actor=admin_dn,
+            owner_unit=tree.danang,
+            code=f"X{n}",
+            name="X",
+            categories=["teacher"],
+            period_start=D(2026, 1, 1),
+            period_end=D(2026, 12, 31),
+        )
+    assert (count_queries(client, detail), count_queries(client, listing)) == before
+
+
+def test_registration_page_for_a_school(client, campaign, admin_dn, nominator_a, tree):
+    services.rounds_generate_quarterly(
+        actor=admin_dn, campaign=campaign, year=2026, deadline_day=3, gap_days=7
+    )
+    today = timezone.localdate()
+    services.campaign_update(
+        actor=admin_dn,
+        campaign=campaign,
+        registration_opens=today - datetime.timedelta(days=1),
+        registration_closes=today + datetime.timedelta(days=10),
+    )
+    services.campaign_open(actor=admin_dn, campaign=campaign)
+    client.force_login(nominator_a)
+    page = client.get(reverse("campaigns:registrations", args=[campaign.code]))
+    assert page.context["window_open"]
+    assert page.context["can_register"]
+    key = f"u{tree.school_a.pk}"
+    response = client.post(
+        page.request["PATH_INFO"], {"nominee": key, "title": campaign.titles.get().pk, "note": ""}
+    )
+    assert response.status_code == 302
+    assert campaign.registrations.get().nominee == tree.school_a
+    listing = client.get(reverse("campaigns:registrations", args=[campaign.code]))
+    assert "Trường Tiểu học Lê Lợi" in listing.text
+
+
+def test_a_campaign_admin_role_is_required_to_see_the_create_button(client, make_user, tree):
+    viewer = make_user((tree.danang, Role.VIEWER))
+    client.force_login(viewer)
+    assert reverse("campaigns:create") not in client.get(reverse("campaigns:list")).text
