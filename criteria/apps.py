@@ -7,4 +7,8 @@ class CriteriaConfig(AppConfig):
     verbose_name = _("Danh hiệu, tiêu chí và thành tích")
 
     def ready(self):
-        from . import importers  # noqa: F401  (registers the criteria and registry importers)
+        from units.demo import register_seeder
+
+        from . import demo, importers  # noqa: F401  (registers the criteria and registry importers)
+
+        register_seeder(demo.seed)

@@ -643,16 +643,30 @@ def seed_people(nodes: list[Node], pks: dict[str, int], *, batch: int = 5000) ->
     return Person.objects.count() - before
 
 
+# Higher apps (criteria, campaigns, ...) add their own demo data without units importing them:
+# each registers a function called as seeder(nodes=..., pks=..., actor=..., write=...), where
+# actor is the demo system administrator (None with --no-accounts).
+SEEDERS = []
+
+
+def register_seeder(seeder):
+    if seeder not in SEEDERS:
+        SEEDERS.append(seeder)
+    return seeder
+
+
 DEMO_PASSWORD = "ThiDua@2026"  # noqa: S105 (demo accounts only; README says so)
+SYSTEM_ADMIN = "quantri"
 
 # username, full name, [(unit code, role)], superuser
 DEMO_ACCOUNTS = [
-    ("quantri", "Quản trị hệ thống", [], True),
+    (SYSTEM_ADMIN, "Quản trị hệ thống", [], True),
     ("bo.xem", "Trần Văn Minh", [("BGDDT", Role.VIEWER)], False),
     ("so.quantri", "Lê Thị Hạnh", [("SGD-DN", Role.CAMPAIGN_ADMIN)], False),
     ("so.lanhdao", "Nguyễn Văn Hùng", [("SGD-DN", Role.APPROVER)], False),
     ("so.thuky", "Phạm Thị Lan", [("SGD-DN", Role.COUNCIL_SECRETARY)], False),
     ("xa.lanhdao", "Võ Minh Quang", [("DN-X001", Role.APPROVER)], False),
+    ("xa.quantri", "Trương Thị Thu", [("DN-X001", Role.CAMPAIGN_ADMIN)], False),
     ("truong.hieutruong", "Huỳnh Thị Mai", [("DN-THPT001", Role.APPROVER)], False),
     ("truong.canbo", "Đặng Thu Trang", [("DN-THPT001", Role.NOMINATOR)], False),
     (
@@ -662,6 +676,7 @@ DEMO_ACCOUNTS = [
         False,
     ),
     ("gialai.canbo", "Rơ Châm H'Lan", [("GL-THPT001", Role.NOMINATOR)], False),
+    ("gialai.quantri", "Nguyễn Văn Long", [("SGD-GL", Role.CAMPAIGN_ADMIN)], False),
 ]
 
 

@@ -58,3 +58,40 @@ def test_larger_scales_contain_the_smaller_ones():
     nation = build_tree(SCALES["nation"])
     assert 50_000 <= len(nation) <= 60_000
     assert 1_500_000 <= sum(n.people for n in nation) <= 1_700_000
+
+
+def test_seed_demo_creates_the_seed_campaigns_with_history_to_evaluate():
+    import datetime
+
+    from campaigns.models import Campaign
+    from criteria.eligibility import evaluate_rules
+    from criteria.selectors import rules_with_versions
+
+    call_command("seed_demo", "--scale", "demo", stdout=io.StringIO())
+    statuses = dict(Campaign.objects.filter(is_template=False).values_list("code", "status"))
+    assert statuses == {
+        "THPTST-DHTT-2023-2025": "closed",
+        "X001-DHTT-QUY-2026": "open",
+        "GL-DTHT-2021-2025": "closed",
+    }
+    quarterly = Campaign.objects.get(code="X001-DHTT-QUY-2026")
+    q4 = quarterly.rounds.get(quarter=4)
+    assert {d.level: d.deadline for d in q4.deadlines.all()} == {
+        "school": datetime.date(2027, 1, 3),
+        "commune": datetime.date(2027, 1, 10),
+    }
+    assert q4.quotas.get(level="school").max_forward == 1
+    assert all(link.criteria_set.is_frozen for link in quarterly.criteria_links.all())
+    gialai = Campaign.objects.get(code="GL-DTHT-2021-2025")
+    assert gialai.registrations.count() == 2
+    assert set(gialai.rounds.first().quotas.values_list("category", "min_target")) == {
+        ("collective", 10),
+        ("teacher", 10),
+    }
+
+    star = Person.objects.get(identifier="DN-THPT001-T2-001")
+    rules = rules_with_versions().filter(code="CSTD_TINH_3_NAM")
+    [result] = evaluate_rules(
+        rules=rules, subject=star, year=2025, on_date=datetime.date(2025, 9, 1)
+    )
+    assert result.message == "Có 2/3 năm liên tục đạt CSTĐCS (2024, 2025); còn thiếu năm 2023."

@@ -6,7 +6,17 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import translation
 
-from units.demo import DEMO_PASSWORD, SCALES, build_tree, seed_accounts, seed_people, seed_units
+from units.demo import (
+    DEMO_PASSWORD,
+    SCALES,
+    SEEDERS,
+    SYSTEM_ADMIN,
+    build_tree,
+    seed_accounts,
+    seed_people,
+    seed_units,
+)
+from units.models import User
 
 
 class Command(BaseCommand):
@@ -24,12 +34,16 @@ class Command(BaseCommand):
         self.stdout.write(f"Đơn vị: {len(pks)} ({time.monotonic() - started:.1f} s)")
         added = seed_people(nodes, pks)
         self.stdout.write(f"Cá nhân: thêm {added} ({time.monotonic() - started:.1f} s)")
-        if connection.vendor == "postgresql":
-            # Fresh statistics, or the planner walks the name index for scoped lists (seconds).
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE units_unit, units_person, units_unitmove")
+        actor = None
         if not no_accounts:
             self.stdout.write(f"Tài khoản demo (mật khẩu chung: {DEMO_PASSWORD}):")
             for username, roles in seed_accounts():
                 self.stdout.write(f"  {username:<20} {roles}")
+            actor = User.objects.get(username=SYSTEM_ADMIN)
+        for seeder in SEEDERS:
+            seeder(nodes=nodes, pks=pks, actor=actor, write=self.stdout.write)
+        if connection.vendor == "postgresql":
+            # Fresh statistics, or the planner walks the name index for scoped lists (seconds).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"Xong sau {time.monotonic() - started:.1f} s."))
