@@ -13,7 +13,7 @@ from units.forms import DateInput
 from units.models import Unit
 
 from .enums import RoundKind
-from .models import Campaign
+from .models import Campaign, Phase
 
 
 def _helper(label):
@@ -70,6 +70,17 @@ class CampaignForm(forms.ModelForm):
         else:
             self.fields.pop("code")  # the code names the campaign in links: it does not change
         self.helper = _helper(_("Lưu"))
+
+
+class PhaseForm(forms.ModelForm):
+    class Meta:
+        model = Phase
+        fields = ["name", "starts_on", "ends_on"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Thêm giai đoạn"))
 
 
 class CriteriaChoiceForm(forms.Form):

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from units.enums import LEVEL_RANK, Role, UnitLevel
+from units.enums import Role, UnitLevel, levels_lowest_first
 from units.models import Unit
 from units.selectors import is_unrestricted, scope_paths
 
@@ -71,15 +71,16 @@ def campaign_levels(campaign: Campaign, *, on: datetime.date) -> list[str]:
         .distinct()
     )
     levels.add(owner.level)
-    return sorted(levels, key=lambda level: -LEVEL_RANK[level])
+    return levels_lowest_first(levels)
 
 
 def period_levels(campaign: Campaign) -> list[str]:
     """The levels with deadlines at some point of the campaign: a campaign spanning 1/7/2025
     has district offices before and communes after."""
-    levels = set(campaign_levels(campaign, on=campaign.period_start))
-    levels |= set(campaign_levels(campaign, on=campaign.period_end))
-    return sorted(levels, key=lambda level: -LEVEL_RANK[level])
+    return levels_lowest_first(
+        campaign_levels(campaign, on=campaign.period_start)
+        + campaign_levels(campaign, on=campaign.period_end)
+    )
 
 
 def chain_in_campaign(campaign: Campaign, unit: Unit) -> list[Unit]:

@@ -26,6 +26,7 @@ from .models import (
     CampaignCriteriaSet,
     CampaignRule,
     Extension,
+    Phase,
     Quota,
     Registration,
     Round,
@@ -196,6 +197,29 @@ def campaign_close(*, actor, campaign: Campaign) -> Campaign:
     campaign.save(update_fields=["status", "closed_at"])
     audit(actor=actor, action="campaign.close", target=campaign)
     return campaign
+
+
+@transaction.atomic
+def phase_create(*, actor, campaign: Campaign, name: str, starts_on, ends_on) -> Phase:
+    _require_manager(actor, campaign)
+    phase = Phase(campaign=campaign, name=clean_text(name), starts_on=starts_on, ends_on=ends_on)
+    problems = []
+    if ends_on < starts_on:
+        problems.append(_("Giai đoạn phải kết thúc sau khi bắt đầu."))
+    if starts_on < campaign.period_start or ends_on > campaign.period_end:
+        problems.append(
+            _("Giai đoạn phải nằm trong thời gian của phong trào (%(a)s – %(b)s).")
+            % {"a": _day(campaign.period_start), "b": _day(campaign.period_end)}
+        )
+    overlapping = campaign.phases.filter(starts_on__lte=ends_on, ends_on__gte=starts_on).first()
+    if overlapping is not None:
+        problems.append(_("Giai đoạn trùng thời gian với “%(name)s”.") % {"name": overlapping.name})
+    if problems:
+        raise ValidationError(problems)
+    phase.full_clean()
+    phase.save()
+    audit(actor=actor, action="phase.create", target=phase, campaign=campaign.code)
+    return phase
 
 
 # --- rounds and deadlines ---------------------------------------------------------------------

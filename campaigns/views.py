@@ -16,7 +16,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 from django.views.generic.edit import FormView
 
-from units.enums import LEVEL_RANK, Role, UnitLevel
+from units.enums import Role, UnitLevel, levels_lowest_first
 from units.models import Unit
 from units.session import active_membership
 
@@ -26,6 +26,7 @@ from .forms import (
     ChainForm,
     CriteriaChoiceForm,
     ExtensionForm,
+    PhaseForm,
     QuarterlyForm,
     QuotaForm,
     RegistrationForm,
@@ -73,9 +74,7 @@ class CampaignDetailView(LoginRequiredMixin, DetailView):
         rounds = list(selectors.rounds_of(campaign))
         levels = [
             (level, UnitLevel(level).label)
-            for level in sorted(
-                {d.level for r in rounds for d in r.deadlines.all()}, key=lambda lv: -LEVEL_RANK[lv]
-            )
+            for level in levels_lowest_first(d.level for r in rounds for d in r.deadlines.all())
         ]
         return super().get_context_data(
             can_manage=can_manage,
@@ -197,6 +196,23 @@ class CampaignUpdateView(ManagedCampaignMixin, FormView):
         except ValidationError as exc:
             return self.fail(form, exc)
         return self.done(_("Đã lưu thông tin phong trào."))
+
+
+class PhaseView(ManagedCampaignMixin, FormView):
+    form_class = PhaseForm
+
+    @property
+    def heading(self):
+        return _("Thêm giai đoạn")
+
+    def form_valid(self, form):
+        try:
+            services.phase_create(
+                actor=self.request.user, campaign=self.campaign, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            return self.fail(form, exc)
+        return self.done(_("Đã thêm giai đoạn."))
 
 
 class CriteriaView(ManagedCampaignMixin, FormView):

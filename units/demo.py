@@ -445,12 +445,13 @@ def build_tree(scale: Scale) -> list[Node]:
                     )
         for s_index in range(scale.upper_secondary):
             code = f"{p_code}-THPT{s_index + 1:03d}"
-            name_part = UPPER_SECONDARY_NAMES[s_index % len(UPPER_SECONDARY_NAMES)]
-            suffix = (
-                f" số {s_index // len(UPPER_SECONDARY_NAMES) + 1}"
-                if s_index >= len(UPPER_SECONDARY_NAMES)
-                else ""
+            # Đà Nẵng's schools carry its real names (Sơn Trà is seed 000's school); elsewhere the
+            # names of notable people, rotated so that provinces do not all look alike.
+            names = (
+                UPPER_SECONDARY_NAMES if p_index == 0 else NOTABLES[p_index:] + NOTABLES[:p_index]
             )
+            name_part = names[s_index % len(names)]
+            suffix = f" số {s_index // len(names) + 1}" if s_index >= len(names) else ""
             school = Node(
                 code,
                 f"Trường THPT {name_part}{suffix}",

@@ -26,6 +26,12 @@ LEVEL_RANK = {
 }
 
 
+def levels_lowest_first(levels) -> list[str]:
+    """Levels in the order a nomination climbs them; district before commune (it came first)."""
+    order = list(UnitLevel)
+    return sorted(set(levels), key=lambda level: (-LEVEL_RANK[level], order.index(level)))
+
+
 class SchoolType(models.TextChoices):
     PRESCHOOL = "MN", _("Mầm non")
     PRIMARY = "TH", _("Tiểu học")

@@ -11,10 +11,17 @@ from .models import Person
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """dd/mm/yyyy typed as text. A native date picker would show mm/dd/yyyy to the many officials
+    whose browsers are set to English; the form also accepts yyyy-mm-dd."""
 
     def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+        attrs = {
+            "placeholder": "dd/mm/yyyy",
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            **kwargs.pop("attrs", {}),
+        }
+        super().__init__(format="%d/%m/%Y", attrs=attrs, **kwargs)
 
 
 class PersonForm(forms.ModelForm):
@@ -36,7 +43,6 @@ class PersonForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["birth_date"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
         self.fields["photo"].help_text = _("Ảnh chân dung 4x6, JPEG hoặc PNG, tối đa 2 MB.")
         self.helper = FormHelper()
         self.helper.layout = Layout(

@@ -33,8 +33,8 @@ def test_campaign_admin_sets_up_the_quarterly_campaign(live_server, chromium_pat
             page.get_by_label("Tên phong trào, kế hoạch").fill(
                 "Lựa chọn điển hình tiên tiến hằng quý năm 2026"
             )
-            page.get_by_label("Bắt đầu").fill("2026-01-01")
-            page.get_by_label("Kết thúc").fill("2027-03-31")
+            page.get_by_label("Bắt đầu").fill("01/01/2026")
+            page.get_by_label("Kết thúc").fill("31/03/2027")
             page.get_by_role("button", name="Lưu").click()
             expect(page.get_by_test_id("campaign-status")).to_have_text("Đang soạn")
             expect(page.get_by_text("Chưa có đợt xét nào.").first).to_be_visible()

@@ -14,7 +14,16 @@ from units.enums import Role
 pytestmark = pytest.mark.django_db
 D = datetime.date
 
-CONFIG_PAGES = ["update", "criteria", "round_create", "quarterly", "quota", "extension", "chain"]
+CONFIG_PAGES = [
+    "update",
+    "phase",
+    "criteria",
+    "round_create",
+    "quarterly",
+    "quota",
+    "extension",
+    "chain",
+]
 POST_ACTIONS = ["open", "close"]
 
 
@@ -208,3 +217,21 @@ def test_a_campaign_admin_role_is_required_to_see_the_create_button(client, make
     viewer = make_user((tree.danang, Role.VIEWER))
     client.force_login(viewer)
     assert reverse("campaigns:create") not in client.get(reverse("campaigns:list")).text
+
+
+def test_phases_must_fit_the_campaign_and_not_overlap(client, campaign, admin_dn):
+    client.force_login(admin_dn)
+    url = reverse("campaigns:phase", args=[campaign.code])
+    assert (
+        client.post(
+            url, {"name": "Giai đoạn 1", "starts_on": "2026-01-01", "ends_on": "2026-06-30"}
+        ).status_code
+        == 302
+    )
+    response = client.post(
+        url, {"name": "Giai đoạn 2", "starts_on": "2026-06-01", "ends_on": "2027-06-30"}
+    )
+    errors = " ".join(response.context["form"].non_field_errors())
+    assert "trùng thời gian với “Giai đoạn 1”" in errors
+    assert "phải nằm trong thời gian của phong trào" in errors
+    assert list(campaign.phases.values_list("name", flat=True)) == ["Giai đoạn 1"]
