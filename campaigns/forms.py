@@ -5,8 +5,8 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from criteria.enums import NomineeCategory
-from criteria.models import Title
+from criteria.enums import NomineeCategory, Severity
+from criteria.models import EligibilityRule, Title
 from criteria.selectors import criteria_templates_for
 from units.enums import UnitLevel
 from units.forms import DateInput
@@ -81,6 +81,20 @@ class PhaseForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Thêm giai đoạn"))
+
+
+class CampaignRuleForm(forms.Form):
+    rule = forms.ModelChoiceField(label=_("Điều kiện"), queryset=None)
+    severity = forms.ChoiceField(label=_("Khi không đạt"), choices=Severity.choices)
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        attached = campaign.rule_links.values_list("rule_id", flat=True)
+        # Title rules already apply through the titles; a campaign adds general ones.
+        self.fields["rule"].queryset = EligibilityRule.objects.filter(title__isnull=True).exclude(
+            pk__in=attached
+        )
+        self.helper = _helper(_("Thêm điều kiện"))
 
 
 class CriteriaChoiceForm(forms.Form):

@@ -148,6 +148,25 @@ def campaign_set_criteria(
     return link
 
 
+@transaction.atomic
+def campaign_rule_attach(*, actor, campaign: Campaign, rule, severity: str) -> CampaignRule:
+    _require_manager(actor, campaign)
+    if rule.title_id is not None:
+        raise ValidationError(_("Điều kiện của danh hiệu đã tự áp dụng; chỉ thêm điều kiện chung."))
+    link, _created = CampaignRule.objects.update_or_create(
+        campaign=campaign, rule=rule, defaults={"severity": severity}
+    )
+    audit(actor=actor, action="campaign.rule", target=campaign, rule=rule.code, severity=severity)
+    return link
+
+
+@transaction.atomic
+def campaign_rule_detach(*, actor, link: CampaignRule) -> None:
+    _require_manager(actor, link.campaign)
+    audit(actor=actor, action="campaign.rule_removed", target=link.campaign, rule=link.rule.code)
+    link.delete()
+
+
 def campaign_open_problems(campaign: Campaign) -> list[str]:
     """What still keeps a campaign from opening, in words."""
     problems = []

@@ -11,6 +11,12 @@ urlpatterns = [
     path("phong-trao/<str:code>/sua/", views.CampaignUpdateView.as_view(), name="update"),
     path("phong-trao/<str:code>/tieu-chi/", views.CriteriaView.as_view(), name="criteria"),
     path("phong-trao/<str:code>/giai-doan/", views.PhaseView.as_view(), name="phase"),
+    path("phong-trao/<str:code>/dieu-kien/", views.CampaignRuleView.as_view(), name="rule"),
+    path(
+        "phong-trao/<str:code>/dieu-kien/<int:pk>/bo/",
+        views.CampaignRuleDeleteView.as_view(),
+        name="rule_delete",
+    ),
     path("phong-trao/<str:code>/dot/them/", views.RoundCreateView.as_view(), name="round_create"),
     path("phong-trao/<str:code>/dot/theo-quy/", views.QuarterlyView.as_view(), name="quarterly"),
     path(

@@ -23,6 +23,7 @@ from units.session import active_membership
 from . import selectors, services
 from .forms import (
     CampaignForm,
+    CampaignRuleForm,
     ChainForm,
     CriteriaChoiceForm,
     ExtensionForm,
@@ -32,7 +33,7 @@ from .forms import (
     RegistrationForm,
     RoundForm,
 )
-from .models import Round
+from .models import CampaignRule, Round
 
 
 def form_fail(view, form, exc: ValidationError):
@@ -213,6 +214,33 @@ class PhaseView(ManagedCampaignMixin, FormView):
         except ValidationError as exc:
             return self.fail(form, exc)
         return self.done(_("Đã thêm giai đoạn."))
+
+
+class CampaignRuleView(ManagedCampaignMixin, FormView):
+    form_class = CampaignRuleForm
+
+    @property
+    def heading(self):
+        return _("Thêm điều kiện xét của phong trào")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "campaign": self.campaign}
+
+    def form_valid(self, form):
+        try:
+            services.campaign_rule_attach(
+                actor=self.request.user, campaign=self.campaign, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            return self.fail(form, exc)
+        return self.done(_("Đã thêm điều kiện."))
+
+
+class CampaignRuleDeleteView(ManagedCampaignMixin, View):
+    def post(self, request, code, pk):
+        link = get_object_or_404(CampaignRule, pk=pk, campaign=self.campaign)
+        services.campaign_rule_detach(actor=request.user, link=link)
+        return self.done(_("Đã bỏ điều kiện."))
 
 
 class CriteriaView(ManagedCampaignMixin, FormView):

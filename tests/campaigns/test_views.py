@@ -235,3 +235,21 @@ def test_phases_must_fit_the_campaign_and_not_overlap(client, campaign, admin_dn
     assert "trùng thời gian với “Giai đoạn 1”" in errors
     assert "phải nằm trong thời gian của phong trào" in errors
     assert list(campaign.phases.values_list("name", flat=True)) == ["Giai đoạn 1"]
+
+
+def test_campaign_admin_attaches_a_general_rule_as_a_warning_and_removes_it(
+    client, campaign, admin_dn
+):
+    from criteria.models import EligibilityRule
+
+    client.force_login(admin_dn)
+    rule = EligibilityRule.objects.get(code="KHONG_DANG_XEM_XET_KY_LUAT")
+    form = client.get(reverse("campaigns:rule", args=[campaign.code])).context["form"]
+    assert list(form.fields["rule"].queryset) == [rule]  # title rules are not offered
+    client.post(
+        reverse("campaigns:rule", args=[campaign.code]), {"rule": rule.pk, "severity": "warn"}
+    )
+    link = campaign.rule_links.get()
+    assert (link.rule, link.severity) == (rule, "warn")
+    client.post(reverse("campaigns:rule_delete", args=[campaign.code, link.pk]))
+    assert not campaign.rule_links.exists()
