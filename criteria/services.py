@@ -1,7 +1,6 @@
 """Writes of the criteria app: freezing criteria sets and recording achievements."""
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from core.audit import audit
@@ -9,16 +8,45 @@ from core.text import clean_text
 
 from .models import AchievementRecord, CriteriaSet, Criterion
 
+CRITERION_FIELDS = (
+    "order",
+    "text",
+    "kind",
+    "evidence_required",
+    "max_score",
+    "weight",
+    "threshold",
+    "threshold_unit",
+)
+
+
+def _content(criteria_set: CriteriaSet) -> tuple:
+    """What a version promises: the set's own fields and its criteria, in order."""
+    return (
+        criteria_set.name,
+        criteria_set.category,
+        criteria_set.tier,
+        criteria_set.source,
+        criteria_set.owner_unit_id,
+        tuple(criteria_set.criteria.order_by("order").values_list(*CRITERION_FIELDS)),
+    )
+
 
 @transaction.atomic
 def criteria_set_freeze(*, criteria_set: CriteriaSet) -> CriteriaSet:
-    """An immutable, numbered copy of a template's current content. A frozen set is returned as
-    it is. Campaigns use frozen copies; nominations keep the copy they were made under."""
+    """An immutable, numbered copy of a template's current content, or the latest frozen version
+    when the template has not changed since. A frozen set is returned as it is. Campaigns use
+    frozen versions; nominations keep the version they were made under."""
     if criteria_set.is_frozen:
         return criteria_set
-    # Lock the template so that two admins opening campaigns at once get distinct versions.
+    # Lock the template so that two admins opening campaigns at once get one version each time.
     template = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
-    last = CriteriaSet.objects.filter(code=template.code).aggregate(v=Max("version"))["v"] or 0
+    latest = (
+        CriteriaSet.objects.filter(code=template.code, version__gt=0).order_by("-version").first()
+    )
+    if latest is not None and _content(latest) == _content(template):
+        return latest
+    last = latest.version if latest is not None else 0
     copy = CriteriaSet.objects.create(
         code=template.code,
         version=last + 1,

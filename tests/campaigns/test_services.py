@@ -318,6 +318,16 @@ class TestOpening:
         v1.refresh_from_db()
         assert v1.criteria.count() == template.criteria.count() - 1  # v1 kept as it was
 
+    def test_an_unchanged_template_reuses_its_latest_version(self, campaign):
+        from criteria.services import criteria_set_freeze
+
+        template = CriteriaSet.objects.get(code="THPTST-2023-GV", version=0)
+        first = criteria_set_freeze(criteria_set=template)
+        assert criteria_set_freeze(criteria_set=template) == first
+        template.name = "Tên mới"
+        template.save()
+        assert criteria_set_freeze(criteria_set=template).version == first.version + 1
+
     def test_frozen_set_itself_cannot_be_renamed(self, campaign):
         template = CriteriaSet.objects.get(code="THPTST-2023-GV", version=0)
         from criteria.services import criteria_set_freeze
