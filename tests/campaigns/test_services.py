@@ -144,6 +144,10 @@ class TestQuarterlyGenerator:
         }
 
 
+def save_quota(round_, actor, **numbers):
+    return services.quota_save(actor=actor, rounds=[round_], **numbers)
+
+
 class TestQuotas:
     @pytest.fixture
     def round_(self, campaign, admin_dn):
@@ -166,43 +170,17 @@ class TestQuotas:
         assert QuotaStatus(target, 50).allows(adding=5)
 
     def test_category_quota_wins_over_the_general_one(self, round_, admin_dn):
-        services.quota_save(
-            actor=admin_dn,
-            rounds=[round_],
-            level="school",
-            category="",
-            max_forward=1,
-            min_target=None,
-        )
-        services.quota_save(
-            actor=admin_dn,
-            rounds=[round_],
-            level="school",
-            category="teacher",
-            max_forward=2,
-            min_target=None,
+        save_quota(round_, admin_dn, level="school", category="", max_forward=1, min_target=None)
+        save_quota(
+            round_, admin_dn, level="school", category="teacher", max_forward=2, min_target=None
         )
         assert selectors.quota_for(round_, "school", "teacher").max_forward == 2
         assert selectors.quota_for(round_, "school", "collective").max_forward == 1
         assert selectors.quota_for(round_, "commune", "collective") is None
 
     def test_saving_again_updates_and_bad_numbers_are_refused(self, round_, admin_dn):
-        services.quota_save(
-            actor=admin_dn,
-            rounds=[round_],
-            level="school",
-            category="",
-            max_forward=1,
-            min_target=None,
-        )
-        services.quota_save(
-            actor=admin_dn,
-            rounds=[round_],
-            level="school",
-            category="",
-            max_forward=3,
-            min_target=None,
-        )
+        save_quota(round_, admin_dn, level="school", category="", max_forward=1, min_target=None)
+        save_quota(round_, admin_dn, level="school", category="", max_forward=3, min_target=None)
         assert list(round_.quotas.values_list("max_forward", flat=True)) == [3]
         with pytest.raises(ValidationError, match="không được lớn hơn"):
             services.quota_save(
