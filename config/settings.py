@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "units",
     "criteria",
     "campaigns",
+    "nominations",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,7 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Evidence may be up to EVIDENCE_MAX_BYTES: nginx client_max_body_size must allow it.
 
 # --- Forms and messages ---------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -217,6 +219,7 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=2 * 1024 * 1024)
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {

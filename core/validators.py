@@ -47,3 +47,81 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
         return _("Mật khẩu quá ngắn: cần ít nhất %(min_length)d ký tự.") % {
             "min_length": self.min_length
         }
+
+
+EVIDENCE_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "webp": "image/webp",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "odf": "application/vnd.oasis.opendocument",
+    "ole": "application/msword",  # .doc, .xls, .ppt of Office 97-2003
+}
+ZIP_MAX_UNCOMPRESSED = 200 * 1024 * 1024
+ZIP_MAX_ENTRIES = 5000
+
+
+def _office_kind(upload) -> str | None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            entries = archive.infolist()
+            if (
+                len(entries) > ZIP_MAX_ENTRIES
+                or sum(e.file_size for e in entries) > ZIP_MAX_UNCOMPRESSED
+            ):
+                raise ValidationError(
+                    _(
+                        "Tệp nén bên trong quá lớn so với kích thước tệp (nghi là "
+                        "“bom nén”). Hãy lưu lại tệp bằng phần mềm văn phòng."
+                    )
+                )
+            names = {e.filename for e in entries}
+            if "mimetype" in names and archive.read("mimetype").startswith(
+                b"application/vnd.oasis.opendocument"
+            ):
+                return "odf"
+            if "[Content_Types].xml" in names:
+                for prefix, kind in (("word/", "docx"), ("xl/", "xlsx"), ("ppt/", "pptx")):
+                    if any(n.startswith(prefix) for n in names):
+                        return kind
+    except zipfile.BadZipFile:
+        return None
+    return None
+
+
+def evidence_kind(upload) -> str:
+    """The kind of an evidence file, decided by its bytes; raises ValidationError if it is not
+    one we accept (PDF, image, office document), whatever its name says."""
+    validate_max_size(upload, settings.EVIDENCE_MAX_BYTES)
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    try:
+        if head.startswith(b"%PDF-"):
+            return "pdf"
+        if head.startswith(b"\x89PNG\r\n\x1a\n"):
+            return "png"
+        if head.startswith(b"\xff\xd8\xff"):
+            return "jpeg"
+        if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+            return "webp"
+        if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+            return "ole"
+        if head.startswith(b"PK\x03\x04"):
+            kind = _office_kind(upload)
+            if kind:
+                return kind
+    finally:
+        upload.seek(0)
+    raise ValidationError(
+        _(
+            "Chỉ nhận minh chứng là PDF, ảnh (JPEG, PNG, WebP) hoặc tài liệu văn "
+            "phòng (Word, Excel, PowerPoint). Nội dung tệp này không thuộc loại nào "
+            "trong số đó."
+        )
+    )

@@ -74,6 +74,7 @@ class History:
             records = AchievementRecord.objects.filter(unit_id__in=history_unit_ids(subject))
         else:
             records = AchievementRecord.objects.filter(person=subject)
+        records = records.filter(is_revoked=False)  # a revoked award counts for nothing
         self.records = list(records.select_related("title"))
         self._members = None
 
@@ -94,9 +95,9 @@ class History:
                 unit__path__startswith=self.subject.path, is_active=True
             ).exclude(position__in=NON_STAFF_POSITIONS)
             by_person = defaultdict(list)
-            for record in AchievementRecord.objects.filter(person__in=people).select_related(
-                "title"
-            ):
+            for record in AchievementRecord.objects.filter(
+                person__in=people, is_revoked=False
+            ).select_related("title"):
                 by_person[record.person_id].append(record)
             self._members = (people.count(), by_person)
         return self._members

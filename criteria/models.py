@@ -295,6 +295,8 @@ class AchievementRecord(models.Model):
     source = models.CharField(
         _("nguồn"), max_length=16, choices=RecordSource.choices, default=RecordSource.MANUAL
     )
+    source_ref = models.CharField(_("tham chiếu"), max_length=64, blank=True)
+    is_revoked = models.BooleanField(_("đã bị thu hồi"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

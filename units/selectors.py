@@ -31,27 +31,34 @@ def _outermost(paths: Iterable[str]) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def scope_paths(user, *, roles: Iterable[str] | None = None) -> tuple[str, ...]:
-    """Tree paths of the units whose subtrees the user reaches (with one of `roles`, if given).
+def _memberships(user) -> list[tuple[str, str]]:
+    """(role, unit path) of the user's active memberships, cached on the user object, which
+    lives for one request, so that the many permission checks of a page cost one query."""
+    if "_memberships_cache" not in user.__dict__:
+        user._memberships_cache = list(
+            Membership.objects.filter(user=user, is_active=True).values_list("role", "unit__path")
+        )
+    return user._memberships_cache
 
-    Cached on the user object, which lives for one request, so that the many permission checks of
-    a page cost one query.
-    """
+
+def scope_paths(user, *, roles: Iterable[str] | None = None) -> tuple[str, ...]:
+    """Tree paths of the units whose subtrees the user reaches (with one of `roles`, if given)."""
     if not user.is_authenticated or not user.is_active:
         return ()
     key = frozenset(roles) if roles is not None else None
     cache = user.__dict__.setdefault("_scope_paths_cache", {})
     if key not in cache:
-        if "_memberships_cache" not in user.__dict__:
-            user._memberships_cache = list(
-                Membership.objects.filter(user=user, is_active=True).values_list(
-                    "role", "unit__path"
-                )
-            )
         cache[key] = _outermost(
-            path for role, path in user._memberships_cache if key is None or role in key
+            path for role, path in _memberships(user) if key is None or role in key
         )
     return cache[key]
+
+
+def has_role_at(user, unit, role: str) -> bool:
+    """A role held at exactly this unit: what acting *for* a unit in a workflow requires."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return (role, unit.path) in _memberships(user)
 
 
 def is_unrestricted(user) -> bool:

@@ -7,7 +7,7 @@ from campaigns.models import Campaign
 from tests.browser.test_login import CHROMIUM_ARGS
 from units.enums import Role
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_campaign_admin_sets_up_the_quarterly_campaign(live_server, chromium_path, make_user, tree):

@@ -4,7 +4,7 @@ import pytest
 
 from units.enums import Role
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -1,0 +1,57 @@
+"""Text of dossiers: sanitising the achievement summary and folding names for duplicate checks."""
+
+import re
+import unicodedata
+
+import nh3
+
+# What a summary pasted from Word may keep: paragraphs, emphasis, lists, simple tables, headings.
+SUMMARY_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "ul",
+    "ol",
+    "li",
+    "h3",
+    "h4",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "blockquote",
+}
+
+
+def sanitise_summary(html: str) -> str:
+    """Keep harmless structure only; drop scripts, styles, attributes, links and images."""
+    text = unicodedata.normalize("NFC", html or "").replace("\u00a0", " ")
+    if not re.search(r"<[a-zA-Z/!]", text):  # plain text ("2 < 3" too): keep its paragraphs
+        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+        text = "".join(f"<p>{p}</p>" for p in (nh3.clean_text(p) for p in paragraphs))
+    return nh3.clean(text, tags=SUMMARY_TAGS, attributes={}, link_rel=None).strip()
+
+
+def word_count(html: str) -> int:
+    return len(re.findall(r"\w+", re.sub(r"<[^>]+>", " ", html or "")))
+
+
+def fold(name: str) -> str:
+    """“Nguyễn Thị Ánh”, “NGUYEN THI  ANH” and a decomposed “Nguyễn Thị Ánh” all fold alike."""
+    text = unicodedata.normalize("NFD", unicodedata.normalize("NFC", name or ""))
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return " ".join(text.casefold().split())
+
+
+def nominee_key(*, person=None, unit=None) -> str:
+    if person is not None:
+        born = person.birth_date.isoformat() if person.birth_date else ""
+        return f"p:{fold(person.full_name)}|{born}"
+    return f"u:{unit.pk}"
