@@ -57,5 +57,6 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("criteria.urls")),
     path("", include("campaigns.urls")),
+    path("", include("nominations.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -51,3 +51,12 @@ class EventKind(models.TextChoices):
 class ThresholdBasis(models.TextChoices):
     PRESENT = "present", _("Số thành viên có mặt")
     ALL = "all", _("Tổng số thành viên hội đồng")
+
+
+class Eligibility(models.TextChoices):
+    """The dossier's eligibility at its last save: the worst of its rules' results."""
+
+    PASS = "pass", _("Đủ điều kiện")
+    WARN = "warn", _("Có cảnh báo")
+    UNKNOWN = "unknown", _("Chưa đủ dữ liệu")
+    FAIL = "fail", _("Không đủ điều kiện")

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from criteria.enums import NomineeCategory
 
-from .enums import State, ThresholdBasis
+from .enums import Eligibility, State, ThresholdBasis
 
 
 class Decision(models.Model):
@@ -117,6 +117,9 @@ class Nomination(models.Model):
     photo = models.ImageField(_("ảnh 4x6"), upload_to="private/nominations/photos/", blank=True)
     photo_public = models.BooleanField(_("đồng ý công khai ảnh"), default=False)
     score = models.DecimalField(_("điểm"), max_digits=7, decimal_places=2, null=True, blank=True)
+    eligibility = models.CharField(
+        _("điều kiện"), max_length=8, choices=Eligibility.choices, blank=True, db_index=True
+    )
     decision = models.ForeignKey(
         Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="recognised"
     )

@@ -1,13 +1,15 @@
 """Reads of nominations. Every view starts here: what a user may not see is a 404.
 
-A unit sees a dossier once it has reached that unit (or a unit of its subtree) in the dossier's
-chain, and keeps seeing it after; a unit above that it never reached does not see it yet, and a
-sibling never does.
+A user sees a dossier when they hold a role at a unit of its chain that the dossier has reached
+(the commune once it arrived there, and ever after), or at the nominating unit or one of its
+teams. A unit above that has not been reached does not see a draft, however far its subtree
+reaches; a sibling never sees it, even one under the same commune.
 """
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from units.selectors import is_unrestricted, scope_paths
+from units.models import Unit
+from units.selectors import is_unrestricted, membership_paths
 
 from .enums import State
 from .models import ChainStep, Nomination
@@ -28,16 +30,18 @@ def nominations_visible_to(user) -> QuerySet[Nomination]:
     nominations = Nomination.objects.select_related(*LIST_RELATED)
     if is_unrestricted(user):
         return nominations
-    paths = scope_paths(user)
-    if not paths:
+    own = membership_paths(user)
+    if not own:
         return nominations.none()
-    in_scope = Q()
-    for path in paths:
-        in_scope |= Q(unit__path__startswith=path)
+    # A member of a unit on the chain sees the dossier once it has reached that unit...
     reached = ChainStep.objects.filter(
-        in_scope, nomination=OuterRef("pk"), position__lte=OuterRef("max_position")
+        nomination=OuterRef("pk"), unit__path__in=own, position__lte=OuterRef("max_position")
     )
-    return nominations.filter(Exists(reached))
+    # ...and the nominating unit's own people (its subject teams too) always see it.
+    at_or_above = {
+        path[:i] for path in own for i in range(Unit.steplen, len(path) + 1, Unit.steplen)
+    }
+    return nominations.filter(Q(Exists(reached)) | Q(nominating_unit__path__in=at_or_above))
 
 
 def with_duplicate_counts(nominations: QuerySet[Nomination]) -> QuerySet[Nomination]:

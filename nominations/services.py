@@ -27,7 +27,15 @@ from units.selectors import has_role_at
 
 from . import signals
 from .chain import ChainError, nomination_chain
-from .enums import EDITABLE_STATES, QUOTA_STATES, Action, EventKind, State, ThresholdBasis
+from .enums import (
+    EDITABLE_STATES,
+    QUOTA_STATES,
+    Action,
+    Eligibility,
+    EventKind,
+    State,
+    ThresholdBasis,
+)
 from .models import (
     Assessment,
     ChainStep,
@@ -210,6 +218,7 @@ def nomination_update(
     nomination.version += 1
     nomination.save()
     _event(nomination, actor=actor, kind=EventKind.EDITED, data={"fields": changed})
+    refresh_eligibility(nomination)
     return nomination
 
 
@@ -248,6 +257,11 @@ def evidence_remove(*, actor, evidence: Evidence) -> None:
     )
     evidence.file.delete(save=False)
     evidence.delete()
+
+
+def record_download(*, actor, nomination: Nomination, what: str) -> None:
+    """Downloads of a dossier's files are personal data leaving the portal: they go on record."""
+    _event(nomination, actor=actor, kind=EventKind.DOWNLOADED, data={"file": what})
 
 
 # --- checks -----------------------------------------------------------------------------------
@@ -298,6 +312,28 @@ def eligibility(nomination: Nomination, *, on_date=None):
         on_date=on_date or timezone.localdate(),
         severities={link.rule_id: link.severity for link in campaign_links},
     )
+
+
+def eligibility_summary(results) -> str:
+    """The worst result: a blocking failure, then not enough data, then a warning."""
+    from criteria.enums import RuleStatus
+
+    if any(r.blocks and r.status == RuleStatus.FAIL for r in results):
+        return Eligibility.FAIL
+    if any(r.status == RuleStatus.UNKNOWN for r in results):
+        return Eligibility.UNKNOWN
+    if any(r.status != RuleStatus.PASS for r in results):
+        return Eligibility.WARN
+    return Eligibility.PASS
+
+
+def refresh_eligibility(nomination: Nomination, *, on_date=None) -> list:
+    results = eligibility(nomination, on_date=on_date)
+    summary = eligibility_summary(results)
+    if nomination.eligibility != summary:
+        nomination.eligibility = summary
+        Nomination.objects.filter(pk=nomination.pk).update(eligibility=summary)
+    return results
 
 
 def duplicates_of(nomination: Nomination):

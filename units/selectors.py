@@ -54,6 +54,13 @@ def scope_paths(user, *, roles: Iterable[str] | None = None) -> tuple[str, ...]:
     return cache[key]
 
 
+def membership_paths(user) -> set[str]:
+    """The paths of every unit the user holds a role at (not only the outermost ones)."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    return {path for _role, path in _memberships(user)}
+
+
 def has_role_at(user, unit, role: str) -> bool:
     """A role held at exactly this unit: what acting *for* a unit in a workflow requires."""
     if not user.is_authenticated or not user.is_active:

@@ -1,0 +1,263 @@
+"""Forms of the nomination pages. They validate input; the services decide."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from criteria.enums import NomineeCategory
+from units.forms import DateInput
+from units.models import Person, Unit
+
+from .enums import Eligibility, State, ThresholdBasis
+from .models import CouncilSession
+
+YES_NO = [("", _("— chưa đánh giá —")), ("yes", _("Đạt")), ("no", _("Chưa đạt"))]
+CV_FIELDS = [
+    ("religion", _("Tôn giáo")),
+    ("hometown", _("Quê quán")),
+    ("residence", _("Nơi thường trú")),
+    ("political", _("Trình độ lý luận chính trị")),
+    ("professional", _("Trình độ chuyên môn, nghiệp vụ")),
+    ("academic_title", _("Học hàm, học vị")),
+]
+
+
+class NominationCreateForm(forms.Form):
+    round = forms.ModelChoiceField(label=_("Đợt xét"), queryset=None, empty_label=None)
+    category = forms.ChoiceField(label=_("Đối tượng"))
+    title = forms.ModelChoiceField(label=_("Danh hiệu đề nghị"), queryset=None, empty_label=None)
+    nominee = forms.ChoiceField(label=_("Cá nhân, tập thể được đề nghị"))
+
+    def __init__(self, *args, campaign, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = campaign.rounds.all()
+        self.fields["category"].choices = [
+            (c, NomineeCategory(c).label) for c in campaign.categories
+        ]
+        self.fields["title"].queryset = campaign.titles.all()
+        self.units = {
+            f"u{u.pk}": u
+            for u in Unit.objects.filter(path__startswith=unit.path)
+            .exclude(valid_to__isnull=False)
+            .order_by("path")[:300]
+        }
+        self.people = {
+            f"p{p.pk}": p
+            for p in Person.objects.filter(unit__path__startswith=unit.path, is_active=True)
+            .select_related("unit")
+            .order_by("full_name")[:3000]
+        }
+        choices = []
+        if "collective" in campaign.categories:
+            choices.append((_("Tập thể"), [(k, u.name) for k, u in self.units.items()]))
+        if any(c != "collective" for c in campaign.categories):
+            choices.append(
+                (
+                    _("Cá nhân"),
+                    [
+                        (k, f"{p.full_name} — {p.get_position_display()}, {p.unit.name}")
+                        for k, p in self.people.items()
+                    ],
+                )
+            )
+        self.fields["nominee"].choices = choices
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("create", _("Tạo hồ sơ")))
+
+    def nominee_kwargs(self):
+        key = self.cleaned_data["nominee"]
+        return (
+            {"nominee_unit": self.units[key]} if key in self.units else {"person": self.people[key]}
+        )
+
+
+class ContentForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Tóm tắt thành tích"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 16, "data-word-count": "summary-words"}),
+        help_text=_(
+            "Có thể dán từ Word; định dạng được giữ ở mức đoạn, đậm, nghiêng, danh sách, "
+            "bảng. Mã HTML, script và liên kết bị loại bỏ."
+        ),
+    )
+    video_links = forms.CharField(
+        label=_("Đường dẫn video (mỗi dòng một đường dẫn)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    photo = forms.ImageField(
+        label=_("Ảnh 4x6"), required=False, help_text=_("JPEG hoặc PNG, tối đa 2 MB.")
+    )
+    photo_public = forms.BooleanField(
+        label=_("Cá nhân đồng ý công khai ảnh trên trang tôn vinh"), required=False
+    )
+
+    def __init__(self, *args, individual: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if individual:
+            for key, label in CV_FIELDS:
+                self.fields[f"cv_{key}"] = forms.CharField(
+                    label=label, required=False, max_length=255
+                )
+        else:
+            for name in ("photo", "photo_public"):
+                self.fields.pop(name)
+
+    def clean_video_links(self):
+        links = [
+            line.strip() for line in self.cleaned_data["video_links"].splitlines() if line.strip()
+        ]
+        validate = URLValidator(schemes=["http", "https"])
+        for link in links:
+            try:
+                validate(link)
+            except forms.ValidationError as exc:
+                raise forms.ValidationError(
+                    _("“%(link)s” không phải là đường dẫn http(s) hợp lệ.") % {"link": link}
+                ) from exc
+        return links
+
+    def cv(self):
+        return {
+            key: self.cleaned_data[f"cv_{key}"]
+            for key, _label in CV_FIELDS
+            if f"cv_{key}" in self.cleaned_data
+        }
+
+
+class WorkForm(forms.Form):
+    name = forms.CharField(label=_("Tên mô hình, công trình"), max_length=255, required=False)
+    implementing_unit = forms.CharField(label=_("Đơn vị thực hiện"), max_length=255, required=False)
+    description = forms.CharField(
+        label=_("Mô tả"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    roadmap = forms.CharField(
+        label=_("Lộ trình triển khai"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    results = forms.CharField(
+        label=_("Kết quả đạt được"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+WorkFormSet = forms.formset_factory(WorkForm, extra=1, can_delete=True)
+
+
+class AssessmentForm(forms.Form):
+    met = forms.ChoiceField(label=_("Tự đánh giá"), choices=YES_NO, required=False)
+    explanation = forms.CharField(
+        label=_("Giải trình"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def value(self):
+        met = {"yes": True, "no": False}.get(self.cleaned_data["met"])
+        return met, self.cleaned_data["explanation"]
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp minh chứng"), help_text=_("PDF, ảnh, Word, Excel, PowerPoint; tối đa 20 MB.")
+    )
+    criterion = forms.ModelChoiceField(
+        label=_("Cho tiêu chí"), queryset=None, required=False, empty_label=_("— chung cho hồ sơ —")
+    )
+
+    def __init__(self, *args, nomination, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"].queryset = nomination.criteria_set.criteria.all()
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("upload", _("Tải lên")))
+
+
+class TransitionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    number = forms.CharField(label=_("Số quyết định"), required=False, max_length=64)
+    signed_on = forms.DateField(label=_("Ngày ký"), required=False, widget=DateInput())
+    issuer = forms.CharField(label=_("Người, cơ quan ký"), required=False, max_length=255)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Nhận xét"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    comment_visible = forms.BooleanField(label=_("Cho đơn vị đề nghị xem nhận xét"), required=False)
+
+    def __init__(self, *args, nomination, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(nomination.criteria_set.criteria.all())
+        for criterion in self.criteria:
+            self.fields[f"c{criterion.pk}"] = forms.DecimalField(
+                label=f"{criterion.order}. {criterion.text[:90]}",
+                required=False,
+                min_value=0,
+                max_value=criterion.max_score,
+                decimal_places=2,
+                help_text=_("Tối đa %(max)s, trọng số %(w)s")
+                % {"max": criterion.max_score.normalize(), "w": criterion.weight.normalize()},
+            )
+        self.order_fields([f"c{c.pk}" for c in self.criteria])
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("score", _("Lưu điểm")))
+
+    def scores(self):
+        return {c.pk: self.cleaned_data.get(f"c{c.pk}") for c in self.criteria}
+
+
+class QueueFilterForm(forms.Form):
+    round = forms.ModelChoiceField(
+        label=_("Đợt"), queryset=None, required=False, empty_label=_("Tất cả các đợt")
+    )
+    category = forms.ChoiceField(
+        label=_("Đối tượng"), required=False, choices=[("", _("Tất cả")), *NomineeCategory.choices]
+    )
+    unit = forms.CharField(label=_("Mã đơn vị đề nghị"), required=False)
+    state = forms.ChoiceField(
+        label=_("Trạng thái"), required=False, choices=[("", _("Tất cả")), *State.choices]
+    )
+    eligibility = forms.ChoiceField(
+        label=_("Điều kiện"), required=False, choices=[("", _("Tất cả")), *Eligibility.choices]
+    )
+
+    def __init__(self, *args, rounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = rounds
+        for field in self.fields.values():
+            field.widget.attrs["class"] = (
+                "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            )
+
+
+class CouncilSessionForm(forms.ModelForm):
+    class Meta:
+        model = CouncilSession
+        fields = [
+            "round",
+            "held_on",
+            "members_total",
+            "members_present",
+            "member_names",
+            "threshold_percent",
+            "threshold_basis",
+            "threshold_strict",
+        ]
+        widgets = {"held_on": DateInput(), "member_names": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, rounds, campaign=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = rounds
+        self.fields["threshold_basis"].initial = ThresholdBasis.ALL
+        if campaign is not None:
+            self.fields["threshold_percent"].initial = campaign.council_threshold_percent
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("save", _("Lập phiên họp")))
+
+
+class VoteForm(forms.Form):
+    votes_for = forms.IntegerField(label=_("Đồng ý"), min_value=0)
+    votes_against = forms.IntegerField(label=_("Không đồng ý"), min_value=0)
+    votes_abstain = forms.IntegerField(label=_("Không biểu quyết"), min_value=0, initial=0)

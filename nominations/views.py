@@ -1,0 +1,643 @@
+"""Nomination pages: lists, the dossier form, the detail with its actions, the reviewer queue,
+council sessions. Every page starts from `nominations_visible_to`: out of scope is a 404."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from campaigns.enums import CampaignStatus
+from campaigns.selectors import (
+    QuotaStatus,
+    campaigns_visible_to,
+    days_left,
+    deadline_for,
+    quota_for,
+)
+from units.enums import Role
+from units.selectors import has_role_at, scope_paths
+from units.session import active_membership
+
+from . import selectors, services
+from .enums import Action, State
+from .forms import (
+    AssessmentForm,
+    ContentForm,
+    CouncilSessionForm,
+    EvidenceForm,
+    NominationCreateForm,
+    QueueFilterForm,
+    ReviewForm,
+    TransitionForm,
+    VoteForm,
+    WorkFormSet,
+)
+from .models import CouncilSession, Evidence, Nomination
+from .workflow import BY_ACTION, actions_for
+
+PAGE_SIZE = 50
+
+
+def _visible(request, pk) -> Nomination:
+    return get_object_or_404(selectors.nominations_visible_to(request.user), pk=pk)
+
+
+def _acting_unit(request, role=None):
+    membership = active_membership(request)
+    if membership is None or (role is not None and membership.role != role):
+        return None
+    return membership.unit
+
+
+class NominationListView(LoginRequiredMixin, ListView):
+    """The unit's own dossiers, with their state and next step."""
+
+    template_name = "nominations/list.html"
+    context_object_name = "nominations"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        unit = _acting_unit(self.request)
+        nominations = selectors.nominations_visible_to(self.request.user)
+        if unit is not None:
+            nominations = nominations.filter(nominating_unit__path__startswith=unit.path)
+        state = self.request.GET.get("state")
+        if state in State.values:
+            nominations = nominations.filter(state=state)
+        return selectors.with_duplicate_counts(nominations).order_by("-updated_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        unit = _acting_unit(self.request)
+        return super().get_context_data(
+            unit=unit,
+            states=State.choices,
+            current_state=self.request.GET.get("state", ""),
+            can_create=unit is not None
+            and any(has_role_at(self.request.user, unit, r) for r in services.EDITOR_ROLES),
+            **kwargs,
+        )
+
+
+class NominationCreateView(LoginRequiredMixin, TemplateView):
+    template_name = "nominations/create.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.unit = _acting_unit(request)
+        if self.unit is None or not any(
+            has_role_at(request.user, self.unit, r) for r in services.EDITOR_ROLES
+        ):
+            raise PermissionDenied
+        self.campaigns = [
+            c
+            for c in campaigns_visible_to(request.user).filter(status=CampaignStatus.OPEN)
+            if self.unit.path.startswith(c.owner_unit.path) and c.owner_unit != self.unit
+        ]
+        code = request.GET.get("phong_trao") or request.POST.get("phong_trao")
+        self.campaign = next((c for c in self.campaigns if c.code == code), None)
+        return super().dispatch(request, *args, **kwargs)
+
+    def form(self, data=None):
+        if self.campaign is None:
+            return None
+        return NominationCreateForm(data, campaign=self.campaign, unit=self.unit)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            campaigns=self.campaigns, campaign=self.campaign, unit=self.unit, **kwargs
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(form=self.form()))
+
+    def post(self, request, *args, **kwargs):
+        form = self.form(request.POST)
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                nomination = services.nomination_create(
+                    actor=request.user,
+                    campaign=self.campaign,
+                    round_=data["round"],
+                    category=data["category"],
+                    title=data["title"],
+                    nominating_unit=self.unit,
+                    **form.nominee_kwargs(),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(request, _("Đã tạo hồ sơ nháp. Hãy điền nội dung."))
+                return redirect("nominations:edit", pk=nomination.pk)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class NominationEditView(LoginRequiredMixin, TemplateView):
+    template_name = "nominations/edit.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.nomination = _visible(request, kwargs["pk"])
+        if not services.can_edit(request.user, self.nomination):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def forms(self, data=None, files=None):
+        n = self.nomination
+        initial = {
+            "summary": n.achievement_summary,
+            "video_links": "\n".join(n.video_links),
+            "photo_public": n.photo_public,
+            **{f"cv_{k}": v for k, v in n.cv.items()},
+        }
+        content = ContentForm(data, files, initial=initial, individual=not n.is_collective)
+        works = WorkFormSet(
+            data,
+            prefix="works",
+            initial=[
+                {
+                    f: getattr(w, f)
+                    for f in ("name", "implementing_unit", "description", "roadmap", "results")
+                }
+                for w in n.works.all()
+            ],
+        )
+        assessments = [
+            (
+                a,
+                AssessmentForm(
+                    data,
+                    prefix=f"a{a.criterion_id}",
+                    initial={
+                        "met": {True: "yes", False: "no"}.get(a.met, ""),
+                        "explanation": a.explanation,
+                    },
+                ),
+            )
+            for a in n.assessments.select_related("criterion").order_by("criterion__order")
+        ]
+        return content, works, assessments
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(nomination=self.nomination, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        content, works, assessments = self.forms()
+        return self.render_to_response(
+            self.get_context_data(content=content, works=works, assessments=assessments)
+        )
+
+    def post(self, request, *args, **kwargs):
+        content, works, assessments = self.forms(request.POST, request.FILES)
+        valid = content.is_valid() & works.is_valid() & all(f.is_valid() for _a, f in assessments)
+        if valid:
+            data = content.cleaned_data
+            kept = [
+                f.cleaned_data
+                for f in works.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
+            try:
+                services.nomination_update(
+                    actor=request.user,
+                    nomination=self.nomination,
+                    summary=data["summary"],
+                    cv=content.cv(),
+                    video_links=data["video_links"],
+                    photo=data.get("photo"),
+                    photo_public=data.get("photo_public"),
+                    works=[{k: v for k, v in w.items() if k != "DELETE"} for w in kept],
+                    assessments={a.criterion_id: f.value() for a, f in assessments},
+                )
+            except ValidationError as exc:
+                content.add_error(None, exc.messages)
+            else:
+                messages.success(request, _("Đã lưu hồ sơ."))
+                if "add_work" in request.POST:
+                    return redirect("nominations:edit", pk=self.nomination.pk)
+                return redirect("nominations:detail", pk=self.nomination.pk)
+        return self.render_to_response(
+            self.get_context_data(content=content, works=works, assessments=assessments)
+        )
+
+
+class NominationDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "nominations/detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        nomination = _visible(self.request, self.kwargs["pk"])
+        editable = services.can_edit(user, nomination)
+        reviews = nomination.reviews.select_related("unit", "reviewer")
+        sees_internal = (
+            any(r.unit.path.startswith(p) for p in scope_paths(user) for r in reviews)
+            or user.is_superuser
+        )
+        return super().get_context_data(
+            nomination=nomination,
+            steps=nomination.steps.select_related("unit").order_by("position"),
+            works=nomination.works.all(),
+            assessments=nomination.assessments.select_related("criterion").order_by(
+                "criterion__order"
+            ),
+            evidence=nomination.evidence.select_related("criterion"),
+            eligibility=services.eligibility(nomination),
+            duplicates=services.duplicates_of(nomination),
+            problems=services.content_problems(nomination) if editable else [],
+            editable=editable,
+            actions=[
+                (t, Action(t.action).label, TransitionForm(initial={"version": nomination.version}))
+                for t in actions_for(user, nomination)
+            ],
+            reviews=[r for r in reviews if sees_internal or r.comment_visible],
+            can_review=nomination.state == State.UNDER_REVIEW
+            and has_role_at(user, nomination.current_unit, Role.APPROVER),
+            review_form=ReviewForm(nomination=nomination),
+            evidence_form=EvidenceForm(nomination=nomination) if editable else None,
+            votes=nomination.council_votes.select_related("session"),
+            timeline=selectors.timeline(nomination),
+            **kwargs,
+        )
+
+
+class TransitionView(LoginRequiredMixin, View):
+    def post(self, request, pk, action):
+        nomination = _visible(request, pk)
+        if action not in Action.values:
+            raise Http404
+        form = TransitionForm(request.POST)
+        form.is_valid()
+        data = form.cleaned_data
+        try:
+            if BY_ACTION[action].needs_decision:
+                services.decide(
+                    actor=request.user,
+                    nominations=[nomination],
+                    action=action,
+                    number=data.get("number") or "",
+                    signed_on=data.get("signed_on"),
+                    issuer=data.get("issuer") or "",
+                    reason=data.get("reason") or "",
+                )
+            else:
+                services.transition(
+                    actor=request.user,
+                    nomination=nomination,
+                    action=action,
+                    reason=data.get("reason") or "",
+                    expected_version=data.get("version"),
+                )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request, _("Đã thực hiện: %(action)s.") % {"action": Action(action).label}
+            )
+        return redirect("nominations:detail", pk=pk)
+
+
+class ReviewView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        nomination = _visible(request, pk)
+        form = ReviewForm(request.POST, nomination=nomination)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("nominations:detail", pk=pk)
+        try:
+            services.review_save(
+                actor=request.user,
+                nomination=nomination,
+                scores=form.scores(),
+                comment=form.cleaned_data["comment"],
+                comment_visible=form.cleaned_data["comment_visible"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Đã lưu điểm và nhận xét."))
+        return redirect("nominations:detail", pk=pk)
+
+
+class EvidenceUploadView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        nomination = _visible(request, pk)
+        form = EvidenceForm(request.POST, request.FILES, nomination=nomination)
+        if form.is_valid():
+            try:
+                services.evidence_add(
+                    actor=request.user,
+                    nomination=nomination,
+                    upload=form.cleaned_data["file"],
+                    criterion=form.cleaned_data["criterion"],
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Đã tải lên minh chứng."))
+        else:
+            messages.error(request, _("Hãy chọn tệp minh chứng."))
+        return redirect("nominations:detail", pk=pk)
+
+
+class EvidenceDeleteView(LoginRequiredMixin, View):
+    def post(self, request, pk, evidence_pk):
+        nomination = _visible(request, pk)
+        evidence = get_object_or_404(Evidence, pk=evidence_pk, nomination=nomination)
+        try:
+            services.evidence_remove(actor=request.user, evidence=evidence)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("nominations:detail", pk=pk)
+
+
+def _attachment(file, *, name, content_type):
+    response = FileResponse(
+        file.open("rb"), content_type=content_type, as_attachment=True, filename=name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class EvidenceDownloadView(LoginRequiredMixin, View):
+    def get(self, request, pk, evidence_pk):
+        nomination = _visible(request, pk)
+        evidence = get_object_or_404(Evidence, pk=evidence_pk, nomination=nomination)
+        services.record_download(
+            actor=request.user, nomination=nomination, what=evidence.original_name
+        )
+        return _attachment(
+            evidence.file, name=evidence.original_name, content_type=evidence.content_type
+        )
+
+
+class PhotoView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        nomination = _visible(request, pk)
+        if not nomination.photo:
+            raise Http404
+        response = FileResponse(nomination.photo.open("rb"), content_type="image/jpeg")
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, max-age=600"
+        return response
+
+
+class QueueView(LoginRequiredMixin, TemplateView):
+    """What waits at my unit, with my unit's quota and deadline per round, and bulk actions."""
+
+    template_name = "nominations/queue.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.unit = _acting_unit(request)
+        if self.unit is None or not has_role_at(request.user, self.unit, Role.APPROVER):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def queryset(self, form):
+        nominations = (
+            selectors.nominations_visible_to(self.request.user)
+            .filter(current_unit=self.unit)
+            .exclude(state__in=[State.DRAFT, State.WITHDRAWN])
+        )
+        if form.is_valid():
+            data = form.cleaned_data
+            nominations = nominations.filter(state=data["state"] or State.UNDER_REVIEW)
+            if data["round"]:
+                nominations = nominations.filter(round=data["round"])
+            if data["category"]:
+                nominations = nominations.filter(category=data["category"])
+            if data["eligibility"]:
+                nominations = nominations.filter(eligibility=data["eligibility"])
+            if data["unit"]:
+                nominations = nominations.filter(nominating_unit__code__iexact=data["unit"])
+        else:
+            nominations = nominations.filter(state=State.UNDER_REVIEW)
+        order = (
+            F("score").desc(nulls_last=True)
+            if self.request.GET.get("sort") != "new"
+            else F("updated_at").desc()
+        )
+        return selectors.with_duplicate_counts(nominations).order_by(order, "pk")
+
+    def rounds(self):
+        from campaigns.models import Round
+
+        return (
+            Round.objects.filter(nominations__steps__unit=self.unit)
+            .distinct()
+            .select_related("campaign")
+            .prefetch_related("deadlines", "quotas", "extensions")
+        )
+
+    def headline(self, rounds):
+        today = timezone.localdate()
+        lines = []
+        for round_ in rounds:
+            day = deadline_for(round_, self.unit)
+            quota = quota_for(round_, self.unit.level, "")
+            status = (
+                QuotaStatus(quota, services.quota_used(round_, self.unit, quota.category))
+                if quota
+                else None
+            )
+            lines.append(
+                {
+                    "round": round_,
+                    "deadline": day,
+                    "status": status,
+                    "days_left": days_left(day, today=today) if day else None,
+                }
+            )
+        return lines
+
+    def get_context_data(self, **kwargs):
+        rounds = self.rounds()
+        form = QueueFilterForm(self.request.GET or None, rounds=rounds)
+        return super().get_context_data(
+            unit=self.unit,
+            form=form,
+            nominations=self.queryset(form)[:200],
+            headline=self.headline(rounds),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        """Bulk forward or return: the same service, once per dossier."""
+        action = request.POST.get("action")
+        if action not in (Action.FORWARD, Action.RETURN):
+            raise Http404
+        ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
+        done, failed = 0, []
+        for nomination in selectors.nominations_visible_to(request.user).filter(
+            pk__in=ids, current_unit=self.unit
+        ):
+            try:
+                with transaction.atomic():
+                    services.transition(
+                        actor=request.user,
+                        nomination=nomination,
+                        action=action,
+                        reason=request.POST.get("reason", ""),
+                    )
+                done += 1
+            except ValidationError as exc:
+                failed.append(f"{nomination.nominee}: {' '.join(exc.messages)}")
+        if done:
+            messages.success(request, _("Đã xử lý %(n)s hồ sơ.") % {"n": done})
+        for message in failed:
+            messages.error(request, message)
+        return redirect(f"{reverse('nominations:queue')}?{request.GET.urlencode()}")
+
+
+class CouncilListView(LoginRequiredMixin, TemplateView):
+    template_name = "nominations/council_list.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.unit = _acting_unit(request, Role.COUNCIL_SECRETARY)
+        if self.unit is None:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def rounds(self):
+        from campaigns.models import Round
+
+        return Round.objects.filter(campaign__owner_unit=self.unit).select_related("campaign")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            unit=self.unit,
+            sessions=CouncilSession.objects.filter(unit=self.unit).select_related("round"),
+            **kwargs,
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(
+            self.get_context_data(form=CouncilSessionForm(rounds=self.rounds()))
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = CouncilSessionForm(request.POST, rounds=self.rounds())
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "round"}
+            try:
+                session = services.council_session_create(
+                    actor=request.user, unit=self.unit, round_=form.cleaned_data["round"], **data
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                return redirect("nominations:council_detail", pk=session.pk)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class CouncilDetailView(LoginRequiredMixin, TemplateView):
+    """Record the votes of a session, then the decision for the approved dossiers."""
+
+    template_name = "nominations/council_detail.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.session = get_object_or_404(
+            CouncilSession.objects.select_related("round", "unit"), pk=kwargs["pk"]
+        )
+        if not has_role_at(request.user, self.session.unit, Role.COUNCIL_SECRETARY):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        at_unit = Nomination.objects.filter(
+            round=self.session.round,
+            current_unit=self.session.unit,
+            deciding_unit=self.session.unit,
+        ).select_related("title", "nominee_person", "nominee_unit", "nominating_unit")
+        votes = {v.nomination_id: v for v in self.session.votes.all()}
+        waiting = [
+            (n, votes.get(n.pk), VoteForm(prefix=f"n{n.pk}"))
+            for n in at_unit.filter(state=State.UNDER_REVIEW)
+        ]
+        return super().get_context_data(
+            session=self.session,
+            waiting=waiting,
+            approved=at_unit.filter(state=State.APPROVED),
+            decision_form=TransitionForm(),
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        if "record_decision" in request.POST:
+            return self.record_decision(request)
+        nomination = get_object_or_404(
+            Nomination,
+            pk=request.POST.get("nomination"),
+            round=self.session.round,
+            current_unit=self.session.unit,
+        )
+        form = VoteForm(request.POST, prefix=f"n{nomination.pk}")
+        if form.is_valid():
+            try:
+                services.council_vote_record(
+                    actor=request.user,
+                    session=self.session,
+                    nomination=nomination,
+                    **form.cleaned_data,
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Đã ghi kết quả bỏ phiếu."))
+        else:
+            messages.error(request, _("Hãy nhập số phiếu là số không âm."))
+        return redirect("nominations:council_detail", pk=pk)
+
+    def record_decision(self, request):
+        form = TransitionForm(request.POST)
+        form.is_valid()
+        ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
+        nominations = list(
+            Nomination.objects.filter(
+                pk__in=ids, state=State.APPROVED, deciding_unit=self.session.unit
+            )
+        )
+        if not nominations:
+            messages.error(request, _("Hãy chọn ít nhất một hồ sơ đã duyệt."))
+            return redirect("nominations:council_detail", pk=self.session.pk)
+        data = form.cleaned_data
+        try:
+            decision = services.decide(
+                actor=request.user,
+                nominations=nominations,
+                action=Action.RECOGNISE,
+                number=data.get("number") or "",
+                signed_on=data.get("signed_on"),
+                issuer=data.get("issuer") or "",
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("Đã ghi quyết định %(n)s cho %(c)s hồ sơ.")
+                % {"n": decision.number, "c": len(nominations)},
+            )
+        return redirect("nominations:council_detail", pk=self.session.pk)

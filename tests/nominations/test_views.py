@@ -1,0 +1,269 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from campaigns import services as campaign_services
+from nominations import services
+from nominations.enums import Action, State
+from nominations.models import Evidence, Nomination
+from tests.factories import PersonFactory
+
+from .conftest import SUMMARY, pdf, photo
+
+pytestmark = pytest.mark.django_db
+
+NOMINATION_URLS = [
+    ("nominations:detail", "get"),
+    ("nominations:edit", "get"),
+    ("nominations:photo", "get"),
+    ("nominations:review", "post"),
+    ("nominations:evidence_upload", "post"),
+]
+
+
+def test_a_sibling_school_gets_404_on_every_nomination_url(client, placed, users, clock):
+    nomination = placed("under_review@commune")
+    evidence = nomination.evidence.first()
+    client.force_login(users.sibling)
+    for name, method in NOMINATION_URLS:
+        response = getattr(client, method)(reverse(name, args=[nomination.pk]))
+        assert response.status_code == 404, name
+    for action in Action.values:
+        url = reverse("nominations:transition", args=[nomination.pk, action])
+        assert client.post(url, {"reason": "x"}).status_code == 404
+    for name in ("nominations:evidence_download", "nominations:evidence_delete"):
+        method = "get" if name.endswith("download") else "post"
+        url = reverse(name, args=[nomination.pk, evidence.pk])
+        assert getattr(client, method)(url).status_code == 404
+    assert nomination.pk not in [
+        n.pk for n in client.get(reverse("nominations:list")).context["nominations"]
+    ]
+    nomination.refresh_from_db()
+    assert nomination.state == State.UNDER_REVIEW
+
+
+def test_a_higher_unit_does_not_see_a_draft_until_it_arrives(client, placed, users, clock):
+    draft = placed("draft")
+    client.force_login(users.province)
+    assert client.get(reverse("nominations:detail", args=[draft.pk])).status_code == 404
+    client.force_login(users.principal)
+    client.post(reverse("nominations:transition", args=[draft.pk, "submit"]))
+    client.force_login(users.commune)
+    assert client.get(reverse("nominations:detail", args=[draft.pk])).status_code == 200
+    client.force_login(users.province)
+    assert client.get(reverse("nominations:detail", args=[draft.pk])).status_code == 404
+
+
+def test_anonymous_is_sent_to_login(client, placed, clock):
+    nomination = placed("draft")
+    response = client.get(reverse("nominations:detail", args=[nomination.pk]))
+    assert response.status_code == 302
+    assert "dang-nhap" in response.url
+
+
+def test_nominator_creates_fills_and_the_principal_submits(client, campaign, users, tree, clock):
+    person = PersonFactory(unit=tree.school_a, full_name="Phạm Minh Châu")
+    client.force_login(users.nominator)
+    page = client.get(reverse("nominations:create"), {"phong_trao": campaign.code})
+    assert page.status_code == 200
+    response = client.post(
+        reverse("nominations:create"),
+        {
+            "phong_trao": campaign.code,
+            "round": campaign.rounds.get().pk,
+            "category": "teacher",
+            "title": campaign.titles.get().pk,
+            "nominee": f"p{person.pk}",
+        },
+    )
+    nomination = Nomination.objects.get(nominee_person=person)
+    assert response.url == reverse("nominations:edit", args=[nomination.pk])
+
+    form = client.get(response.url).context
+    data = {
+        "summary": SUMMARY + "<script>alert(1)</script>",
+        "video_links": "https://youtu.be/x",
+        "photo": photo(),
+        "photo_public": "on",
+        "cv_hometown": "Đà Nẵng",
+        "works-TOTAL_FORMS": 1,
+        "works-INITIAL_FORMS": 0,
+        "works-MIN_NUM_FORMS": 0,
+        "works-MAX_NUM_FORMS": 1000,
+        "works-0-name": "Câu lạc bộ STEM",
+        "works-0-results": "30 học sinh đạt giải",
+    }
+    for assessment, _form in form["assessments"]:
+        data[f"a{assessment.criterion_id}-met"] = "yes"
+        data[f"a{assessment.criterion_id}-explanation"] = "Có minh chứng kèm theo"
+    assert client.post(reverse("nominations:edit", args=[nomination.pk]), data).status_code == 302
+    nomination.refresh_from_db()
+    assert "<script>" not in nomination.achievement_summary
+    assert nomination.works.get().name == "Câu lạc bộ STEM"
+    assert nomination.cv["hometown"] == "Đà Nẵng"
+    for assessment in nomination.assessments.select_related("criterion"):
+        if assessment.criterion.evidence_required:
+            client.post(
+                reverse("nominations:evidence_upload", args=[nomination.pk]),
+                {"file": pdf(), "criterion": assessment.criterion_id},
+            )
+    assert Evidence.objects.filter(nomination=nomination).exists()
+    detail = client.get(reverse("nominations:detail", args=[nomination.pk]))
+    assert "submit" not in [t.action for t, _l, _f in detail.context["actions"]]  # nominators draft
+
+    client.force_login(users.principal)
+    detail = client.get(reverse("nominations:detail", args=[nomination.pk]))
+    assert detail.context["problems"] == []
+    client.post(
+        reverse("nominations:transition", args=[nomination.pk, "submit"]),
+        {"version": nomination.version},
+    )
+    nomination.refresh_from_db()
+    assert (nomination.state, nomination.current_unit) == (State.UNDER_REVIEW, tree.commune)
+
+
+def test_evidence_download_is_an_attachment_and_is_logged(client, placed, users, clock):
+    nomination = placed("under_review@commune")
+    evidence = nomination.evidence.first()
+    client.force_login(users.commune)
+    response = client.get(
+        reverse("nominations:evidence_download", args=[nomination.pk, evidence.pk])
+    )
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    b"".join(response.streaming_content)
+    assert nomination.events.filter(kind="downloaded", actor=users.commune).exists()
+
+
+def test_queue_shows_quota_and_deadline_and_bulk_forwards(client, placed, users, campaign, clock):
+    campaign_services.quota_save(
+        actor=users.admin,
+        rounds=[campaign.rounds.get()],
+        level="commune",
+        category="",
+        max_forward=1,
+        min_target=None,
+    )
+    first, second = placed("under_review@commune"), placed("under_review@commune")
+    client.force_login(users.commune)
+    page = client.get(reverse("nominations:queue"))
+    assert "Đã chuyển 0/1 — hạn chót 10/04/2026, còn 25 ngày" in " ".join(page.text.split())
+    response = client.post(
+        reverse("nominations:queue"),
+        {"action": "forward", "ids": [first.pk, second.pk]},
+        follow=True,
+    )
+    assert "Đã xử lý 1 hồ sơ." in response.text
+    assert "đã gửi đủ 1 hồ sơ" in response.text
+    assert Nomination.objects.filter(current_unit__code="SGD-DN").count() == 1
+
+
+def test_queue_filters_by_eligibility_and_unit(client, placed, users, clock):
+    nomination = placed("under_review@commune")
+    client.force_login(users.commune)
+    assert (
+        list(
+            client.get(reverse("nominations:queue"), {"eligibility": "fail"}).context["nominations"]
+        )
+        == []
+    )
+    assert list(
+        client.get(reverse("nominations:queue"), {"eligibility": "pass", "unit": "TH-A"}).context[
+            "nominations"
+        ]
+    ) == [nomination]
+
+
+def count(client, url):
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("view", "user"), [("nominations:list", "principal"), ("nominations:queue", "commune")]
+)
+def test_list_pages_have_constant_query_counts(client, placed, users, view, user, clock):
+    placed("under_review@commune")
+    client.force_login(getattr(users, user))
+    client.get(reverse(view))
+    one = count(client, reverse(view))
+    placed("under_review@commune")
+    placed("under_review@commune")
+    assert count(client, reverse(view)) == one
+
+
+def test_council_session_vote_approve_and_decision_through_the_pages(
+    client, placed, users, campaign, tree, clock
+):
+    campaign.requires_council_vote = True
+    campaign.save()
+    nomination = placed("under_review@province")
+    client.force_login(users.secretary)
+    response = client.post(
+        reverse("nominations:council_list"),
+        {
+            "round": campaign.rounds.get().pk,
+            "held_on": "15/04/2026",
+            "members_total": 9,
+            "members_present": 9,
+            "member_names": "…",
+            "threshold_percent": 50,
+            "threshold_basis": "present",
+            "threshold_strict": "on",
+        },
+    )
+    session_url = response.url
+    client.post(
+        session_url,
+        {
+            "nomination": nomination.pk,
+            f"n{nomination.pk}-votes_for": 7,
+            f"n{nomination.pk}-votes_against": 2,
+            f"n{nomination.pk}-votes_abstain": 0,
+        },
+    )
+    client.force_login(users.province)
+    client.post(reverse("nominations:transition", args=[nomination.pk, "approve"]))
+    nomination.refresh_from_db()
+    assert nomination.state == State.APPROVED
+    client.force_login(users.secretary)
+    client.post(
+        session_url,
+        {
+            "record_decision": "1",
+            "ids": [nomination.pk],
+            "number": "15/QĐ-SGDĐT",
+            "signed_on": "20/04/2026",
+            "issuer": "Giám đốc Sở GDĐT Đà Nẵng",
+        },
+    )
+    nomination.refresh_from_db()
+    assert (nomination.state, nomination.decision.number, nomination.decision.signed_on) == (
+        State.RECOGNISED,
+        "15/QĐ-SGDĐT",
+        datetime.date(2026, 4, 20),
+    )
+    timeline = client.get(reverse("nominations:detail", args=[nomination.pk])).text
+    assert "ghi quyết định khen thưởng số 15/QĐ-SGDĐT" in timeline
+
+
+def test_internal_comments_stay_with_the_reviewers(client, placed, users, clock):
+    nomination = placed("under_review@commune")
+    services.review_save(
+        actor=users.commune,
+        nomination=nomination,
+        scores={},
+        comment="Nội bộ: còn yếu phần minh chứng",
+        comment_visible=False,
+    )
+    client.force_login(users.commune)
+    assert "Nội bộ: còn yếu" in client.get(reverse("nominations:detail", args=[nomination.pk])).text
+    client.force_login(users.principal)
+    assert (
+        "Nội bộ: còn yếu"
+        not in client.get(reverse("nominations:detail", args=[nomination.pk])).text
+    )
