@@ -157,10 +157,53 @@ def _gialai(actor):
     return services.campaign_close(actor=actor, campaign=campaign)
 
 
+def _danang(actor):
+    """A Sở-owned campaign across the 2025 restructuring: in 2024–2025 a primary school's chain
+    is school → district office → Sở; from 2025–2026 on it is school → commune → Sở, and an
+    upper-secondary school goes straight to the Sở. Council vote required."""
+    campaign = services.campaign_create(
+        actor=actor,
+        owner_unit=Unit.objects.get(code="SGD-DN"),
+        template=Campaign.objects.get(code="MAU-TUYEN-TRUYEN-NAM"),
+        code="SGD-DN-DHTT-2024-2027",
+        name="Phát hiện, biểu dương điển hình tiên tiến ngành Giáo dục Đà Nẵng 2024 - 2027",
+        legal_basis="Theo Kế hoạch 3776/KH-SGDĐT ngày 11/12/2023 của Sở GDĐT Đà Nẵng",
+        categories=["collective", "teacher"],
+        requires_council_vote=True,
+        council_threshold_percent=50,
+        period_start=D(2024, 9, 1),
+        period_end=D(2027, 8, 31),
+    )
+    services.round_save(
+        actor=actor,
+        campaign=campaign,
+        name="Năm học 2024-2025",
+        kind="yearly",
+        opens_on=D(2024, 9, 5),
+        year=2025,
+        deadlines={
+            "school": D(2025, 5, 15),
+            "district": D(2025, 5, 25),
+            "province": D(2025, 6, 20),
+        },
+    )
+    services.round_save(
+        actor=actor,
+        campaign=campaign,
+        name="Năm học 2026-2027",
+        kind="yearly",
+        opens_on=D(2026, 9, 5),
+        year=2027,
+        deadlines={"school": D(2027, 5, 15), "commune": D(2027, 5, 25), "province": D(2027, 6, 20)},
+    )
+    return services.campaign_open(actor=actor, campaign=campaign)
+
+
 CAMPAIGNS = {
     "THPTST-DHTT-2023-2025": _sontra,
     "X001-DHTT-QUY-2026": _quarterly,
     "GL-DTHT-2021-2025": _gialai,
+    "SGD-DN-DHTT-2024-2027": _danang,
 }
 
 

@@ -441,11 +441,8 @@ def _guard(name, nomination, steps, now) -> list[str]:
     if name == "content_complete":
         return content_problems(nomination)
     if name == "eligible":
-        return [
-            f"{r.rule.name}: {r.message}"
-            for r in eligibility(nomination, on_date=now.date())
-            if r.blocks
-        ]
+        results = refresh_eligibility(nomination, on_date=timezone.localtime(now).date())
+        return [f"{r.rule.name}: {r.message}" for r in results if r.blocks]
     if name == "quota_free":
         return _quota_problem(nomination, steps)
     if name == "below_deciding":

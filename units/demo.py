@@ -668,6 +668,9 @@ DEMO_ACCOUNTS = [
     ("so.thuky", "Phạm Thị Lan", [("SGD-DN", Role.COUNCIL_SECRETARY)], False),
     ("xa.lanhdao", "Võ Minh Quang", [("DN-X001", Role.APPROVER)], False),
     ("xa.quantri", "Trương Thị Thu", [("DN-X001", Role.CAMPAIGN_ADMIN)], False),
+    ("phong.lanhdao", "Lê Quang Vinh", [("DN-PGD01", Role.APPROVER)], False),
+    ("tieuhoc.hieutruong", "Ngô Thị Xuân", [("DN-X001-TH01", Role.APPROVER)], False),
+    ("tieuhoc.canbo", "Hồ Minh Tâm", [("DN-X001-TH01", Role.NOMINATOR)], False),
     ("truong.hieutruong", "Huỳnh Thị Mai", [("DN-THPT001", Role.APPROVER)], False),
     ("truong.canbo", "Đặng Thu Trang", [("DN-THPT001", Role.NOMINATOR)], False),
     (

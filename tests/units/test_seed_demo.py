@@ -73,6 +73,7 @@ def test_seed_demo_creates_the_seed_campaigns_with_history_to_evaluate():
         "THPTST-DHTT-2023-2025": "closed",
         "X001-DHTT-QUY-2026": "open",
         "GL-DTHT-2021-2025": "closed",
+        "SGD-DN-DHTT-2024-2027": "open",
     }
     quarterly = Campaign.objects.get(code="X001-DHTT-QUY-2026")
     q4 = quarterly.rounds.get(quarter=4)
