@@ -156,6 +156,24 @@ class AssessmentForm(forms.Form):
         return met, self.cleaned_data["explanation"]
 
 
+class ReceivedTitleForm(forms.Form):
+    """A title or award the nominee already received that the registry does not have yet."""
+
+    year = forms.IntegerField(label=_("Năm"), min_value=1975, max_value=2100)
+    title = forms.ModelChoiceField(label=_("Danh hiệu, hình thức"), queryset=None)
+    decision_number = forms.CharField(label=_("Số quyết định"), max_length=64)
+    decision_date = forms.DateField(label=_("Ngày quyết định"), widget=DateInput())
+    issuer = forms.CharField(label=_("Cơ quan ban hành"), max_length=255)
+
+    def __init__(self, *args, **kwargs):
+        from criteria.models import Title
+
+        super().__init__(*args, **kwargs)
+        self.fields["title"].queryset = Title.objects.filter(is_active=True)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("add_title", _("Thêm vào sổ thành tích")))
+
+
 class EvidenceForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp minh chứng"), help_text=_("PDF, ảnh, Word, Excel, PowerPoint; tối đa 20 MB.")

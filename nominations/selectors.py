@@ -62,6 +62,20 @@ def state_counts(nominations: QuerySet[Nomination]) -> dict[str, int]:
     return dict(nominations.order_by().values_list("state").annotate(n=Count("pk")))
 
 
+def decision_register(unit):
+    """The unit's award and revocation decisions, newest first, with how many dossiers each."""
+    from .models import Decision
+
+    return (
+        Decision.objects.filter(unit=unit)
+        .annotate(
+            awarded=Count("recognised", distinct=True),
+            revoked_count=Count("revoked", distinct=True),
+        )
+        .order_by("-signed_on", "-pk")
+    )
+
+
 def timeline(nomination: Nomination):
     return nomination.events.select_related("actor", "from_unit", "to_unit").order_by(
         "created_at", "pk"

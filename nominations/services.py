@@ -259,6 +259,43 @@ def evidence_remove(*, actor, evidence: Evidence) -> None:
     evidence.delete()
 
 
+@transaction.atomic
+def received_title_add(*, actor, nomination: Nomination, **fields):
+    """Add an award the nominee already received to the registry, from the dossier, when the
+    registry lacks it (section III of the report prints from the registry)."""
+    from criteria.services import achievement_record_create
+
+    _require_editor(actor, nomination)
+    subject = (
+        {"person": nomination.nominee_person}
+        if nomination.nominee_person_id
+        else {"unit": nomination.nominee_unit}
+    )
+    record = achievement_record_create(
+        actor=actor, kind=RecordKind.TITLE, source=RecordSource.MANUAL, **subject, **fields
+    )
+    _event(
+        nomination,
+        actor=actor,
+        kind=EventKind.EDITED,
+        data={"fields": ["received_titles"], "record": record.pk},
+    )
+    refresh_eligibility(nomination)
+    return record
+
+
+def received_titles(nomination: Nomination):
+    """Section III: the titles and awards the nominee received, from the registry."""
+    from criteria.selectors import history_of_person, history_of_unit
+
+    history = (
+        history_of_person(nomination.nominee_person)
+        if nomination.nominee_person_id
+        else history_of_unit(nomination.nominee_unit)
+    )
+    return history.filter(kind=RecordKind.TITLE, is_revoked=False)
+
+
 def record_download(*, actor, nomination: Nomination, what: str) -> None:
     """Downloads of a dossier's files are personal data leaving the portal: they go on record."""
     _event(nomination, actor=actor, kind=EventKind.DOWNLOADED, data={"file": what})

@@ -14,6 +14,11 @@ urlpatterns = [
     ),
     path("ho-so/<int:pk>/cham-diem/", views.ReviewView.as_view(), name="review"),
     path("ho-so/<int:pk>/anh/", views.PhotoView.as_view(), name="photo"),
+    path(
+        "ho-so/<int:pk>/khen-thuong-da-nhan/",
+        views.ReceivedTitleView.as_view(),
+        name="received_title",
+    ),
     path("ho-so/<int:pk>/minh-chung/", views.EvidenceUploadView.as_view(), name="evidence_upload"),
     path(
         "ho-so/<int:pk>/minh-chung/<int:evidence_pk>/",

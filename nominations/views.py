@@ -35,6 +35,7 @@ from .forms import (
     EvidenceForm,
     NominationCreateForm,
     QueueFilterForm,
+    ReceivedTitleForm,
     ReviewForm,
     TransitionForm,
     VoteForm,
@@ -267,6 +268,8 @@ class NominationDetailView(LoginRequiredMixin, TemplateView):
             review_form=ReviewForm(nomination=nomination),
             evidence_form=EvidenceForm(nomination=nomination) if editable else None,
             votes=nomination.council_votes.select_related("session"),
+            received=services.received_titles(nomination),
+            received_form=ReceivedTitleForm() if editable else None,
             timeline=selectors.timeline(nomination),
             **kwargs,
         )
@@ -306,6 +309,16 @@ class TransitionView(LoginRequiredMixin, View):
             messages.success(
                 request, _("Đã thực hiện: %(action)s.") % {"action": Action(action).label}
             )
+            if action in (Action.SUBMIT, Action.RESUBMIT):
+                for other in services.duplicates_of(nomination):
+                    messages.warning(
+                        request,
+                        _(
+                            "Lưu ý: cùng đợt này, %(unit)s cũng có hồ sơ cho cùng cá nhân, tập thể "
+                            "(%(state)s). Cấp xét sẽ thấy cảnh báo trùng."
+                        )
+                        % {"unit": other.nominating_unit.name, "state": other.get_state_display()},
+                    )
         return redirect("nominations:detail", pk=pk)
 
 
@@ -351,6 +364,26 @@ class EvidenceUploadView(LoginRequiredMixin, View):
                 messages.success(request, _("Đã tải lên minh chứng."))
         else:
             messages.error(request, _("Hãy chọn tệp minh chứng."))
+        return redirect("nominations:detail", pk=pk)
+
+
+class ReceivedTitleView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        nomination = _visible(request, pk)
+        form = ReceivedTitleForm(request.POST)
+        if form.is_valid():
+            try:
+                services.received_title_add(
+                    actor=request.user, nomination=nomination, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Đã thêm vào sổ thành tích."))
+        else:
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
         return redirect("nominations:detail", pk=pk)
 
 
@@ -526,6 +559,7 @@ class CouncilListView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(
             unit=self.unit,
             sessions=CouncilSession.objects.filter(unit=self.unit).select_related("round"),
+            decisions=selectors.decision_register(self.unit),
             **kwargs,
         )
 

@@ -10,6 +10,7 @@ from nominations import services
 from nominations.enums import Action, State
 from nominations.models import Evidence, Nomination
 from tests.factories import PersonFactory
+from units.enums import Role
 
 from .conftest import SUMMARY, pdf, photo
 
@@ -267,3 +268,122 @@ def test_internal_comments_stay_with_the_reviewers(client, placed, users, clock)
         "Nội bộ: còn yếu"
         not in client.get(reverse("nominations:detail", args=[nomination.pk])).text
     )
+
+
+def test_titles_already_received_come_from_the_registry_and_can_be_completed(
+    client, placed, users, clock
+):
+    from criteria.models import AchievementRecord
+    from tests.factories import RecordFactory, title
+
+    nomination = placed("draft")
+    RecordFactory(
+        person=nomination.nominee_person,
+        year=2024,
+        kind="title",
+        title=title("LDTT"),
+        decision_number="12/QĐ",
+    )
+    client.force_login(users.nominator)
+    page = client.get(reverse("nominations:detail", args=[nomination.pk]))
+    assert [r.decision_number for r in page.context["received"]] == ["12/QĐ"]
+    client.post(
+        reverse("nominations:received_title", args=[nomination.pk]),
+        {
+            "year": 2023,
+            "title": title("CSTDCS").pk,
+            "decision_number": "7/QĐ-SGDĐT",
+            "decision_date": "20/08/2023",
+            "issuer": "Sở GDĐT Đà Nẵng",
+        },
+    )
+    record = AchievementRecord.objects.get(decision_number="7/QĐ-SGDĐT")
+    assert (record.person, record.year, record.source, record.created_by) == (
+        nomination.nominee_person,
+        2023,
+        "manual",
+        users.nominator,
+    )
+    assert nomination.events.filter(kind="edited", data__record=record.pk).exists()
+    client.force_login(users.commune)  # not an editor of this dossier
+    assert (
+        client.post(
+            reverse("nominations:received_title", args=[nomination.pk]),
+            {
+                "year": 2022,
+                "title": title("LDTT").pk,
+                "decision_number": "x",
+                "decision_date": "01/08/2022",
+                "issuer": "x",
+            },
+        ).status_code
+        == 404
+    )
+
+
+def test_submitting_a_duplicate_warns_the_submitter(
+    client, new_nomination, users, tree, make_user, clock
+):
+    from tests.factories import PersonFactory
+
+    first = new_nomination()
+    nominator_b = make_user((tree.school_b, Role.NOMINATOR))
+    principal_b = make_user((tree.school_b, Role.APPROVER))
+    twin = PersonFactory(
+        unit=tree.school_b, full_name="Nguyễn Thị Ánh", birth_date=first.nominee_person.birth_date
+    )
+    second = new_nomination(person=twin, actor=nominator_b, nominating_unit=tree.school_b)
+    client.force_login(principal_b)
+    response = client.post(
+        reverse("nominations:transition", args=[second.pk, "submit"]), follow=True
+    )
+    assert "Trường Tiểu học Lê Lợi cũng có hồ sơ cho cùng cá nhân" in response.text
+
+
+def test_decision_register_lists_the_units_decisions(client, placed, users, clock):
+    nomination = placed("approved")
+    services.decide(
+        actor=users.secretary,
+        nominations=[nomination],
+        action=Action.RECOGNISE,
+        number="55/QĐ-SGDĐT",
+        signed_on=datetime.date(2026, 4, 20),
+        issuer="Giám đốc",
+    )
+    client.force_login(users.secretary)
+    register = client.get(reverse("nominations:council_list")).context["decisions"]
+    assert [(d.number, d.awarded) for d in register] == [("55/QĐ-SGDĐT", 1)]
+
+
+def test_council_page_query_count_does_not_grow_with_sessions_and_decisions(
+    client, placed, users, campaign, tree, clock
+):
+    def add_session_and_decision(n):
+        services.council_session_create(
+            actor=users.secretary,
+            unit=tree.danang,
+            round_=campaign.rounds.get(),
+            held_on=datetime.date(2026, 4, n),
+            members_total=9,
+            members_present=9,
+            threshold_percent=50,
+            threshold_basis="present",
+            threshold_strict=True,
+        )
+        services.decide(
+            actor=users.secretary,
+            nominations=[placed("approved")],
+            action=Action.RECOGNISE,
+            number=f"{n}/QĐ",
+            signed_on=datetime.date(2026, 4, n),
+            issuer="Giám đốc",
+        )
+
+    add_session_and_decision(1)
+    client.force_login(users.secretary)
+    url = reverse("nominations:council_list")
+    client.get(url)
+    one = count(client, url)
+    add_session_and_decision(2)
+    add_session_and_decision(3)
+    assert count(client, url) == one
