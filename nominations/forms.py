@@ -216,7 +216,7 @@ class ReviewForm(forms.Form):
                 max_value=criterion.max_score,
                 decimal_places=2,
                 help_text=_("Tối đa %(max)s, trọng số %(w)s")
-                % {"max": criterion.max_score.normalize(), "w": criterion.weight.normalize()},
+                % {"max": f"{criterion.max_score:g}", "w": f"{criterion.weight:g}"},
             )
         self.order_fields([f"c{c.pk}" for c in self.criteria])
         self.helper = FormHelper()

@@ -119,12 +119,25 @@ def acts_as(user, nomination, actor: str) -> bool:
     return has_role_at(user, unit_of(nomination), role)
 
 
+def where_fits(transition: Transition, nomination) -> bool:
+    """Forward only below the deciding unit, approve only at it: known without a query."""
+    at_deciding = nomination.current_unit_id == nomination.deciding_unit_id
+    if "below_deciding" in transition.guards:
+        return not at_deciding
+    if "at_deciding" in transition.guards:
+        return at_deciding
+    return True
+
+
 def actions_for(user, nomination) -> list[Transition]:
-    """The transitions whose source state and actor fit; guards are checked when acting."""
+    """The transitions whose source state, actor and place fit; the other guards (deadline,
+    quota, content, eligibility, council) are checked when the user acts."""
     return [
         t
         for t in TRANSITIONS
-        if nomination.state in t.sources and acts_as(user, nomination, t.actor)
+        if nomination.state in t.sources
+        and acts_as(user, nomination, t.actor)
+        and where_fits(t, nomination)
     ]
 
 
