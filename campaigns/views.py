@@ -16,6 +16,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 from django.views.generic.edit import FormView
 
+from core.views import LoadMixin
 from units.enums import Role, UnitLevel, levels_lowest_first
 from units.models import Unit
 from units.session import active_membership
@@ -89,19 +90,16 @@ class CampaignDetailView(LoginRequiredMixin, DetailView):
         )
 
 
-class ManagedCampaignMixin(LoginRequiredMixin):
+class ManagedCampaignMixin(LoginRequiredMixin, LoadMixin):
     """Configuration pages: the campaign comes from the manager's selector, or it is a 404."""
 
     template_name = "campaigns/form.html"
     heading = ""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
+    def load(self, request, *args, **kwargs):
         self.campaign = get_object_or_404(
             selectors.campaigns_managed_by(request.user), code=kwargs["code"]
         )
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(campaign=self.campaign, heading=self.heading, **kwargs)
@@ -473,15 +471,13 @@ class CloseView(ManagedCampaignMixin, View):
         return self.done(_("Đã kết thúc phong trào."))
 
 
-class RegistrationView(LoginRequiredMixin, FormView):
+class RegistrationView(LoginRequiredMixin, LoadMixin, FormView):
     """Units register the titles they and their people aim for, at the start of the year."""
 
     template_name = "campaigns/registrations.html"
     form_class = RegistrationForm
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
+    def load(self, request, *args, **kwargs):
         self.campaign = get_object_or_404(
             selectors.campaigns_visible_to(request.user), code=kwargs["code"]
         )
@@ -489,7 +485,6 @@ class RegistrationView(LoginRequiredMixin, FormView):
         self.unit = membership.unit if membership else None
         if self.unit is None or not self.unit.path.startswith(self.campaign.owner_unit.path):
             self.unit = None
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "campaign": self.campaign, "unit": self.unit}

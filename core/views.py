@@ -107,3 +107,15 @@ class ImportJobView(LoginRequiredMixin, DetailView):
                 ),
             )
         return redirect("core:import_job", pk=pk)
+
+
+class LoadMixin:
+    """Put after LoginRequiredMixin: the user is known to be logged in when `load()` fetches the
+    objects a page works on (raising Http404 or PermissionDenied as it must)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.load(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def load(self, request, *args, **kwargs):
+        raise NotImplementedError

@@ -22,6 +22,7 @@ from campaigns.selectors import (
     deadline_for,
     quota_for,
 )
+from core.views import LoadMixin
 from units.enums import Role
 from units.selectors import has_role_at, scope_paths
 from units.session import active_membership
@@ -87,12 +88,10 @@ class NominationListView(LoginRequiredMixin, ListView):
         )
 
 
-class NominationCreateView(LoginRequiredMixin, TemplateView):
+class NominationCreateView(LoginRequiredMixin, LoadMixin, TemplateView):
     template_name = "nominations/create.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
+    def load(self, request, *args, **kwargs):
         self.unit = _acting_unit(request)
         if self.unit is None or not any(
             has_role_at(request.user, self.unit, r) for r in services.EDITOR_ROLES
@@ -105,7 +104,6 @@ class NominationCreateView(LoginRequiredMixin, TemplateView):
         ]
         code = request.GET.get("phong_trao") or request.POST.get("phong_trao")
         self.campaign = next((c for c in self.campaigns if c.code == code), None)
-        return super().dispatch(request, *args, **kwargs)
 
     def form(self, data=None):
         if self.campaign is None:
@@ -144,16 +142,13 @@ class NominationCreateView(LoginRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class NominationEditView(LoginRequiredMixin, TemplateView):
+class NominationEditView(LoginRequiredMixin, LoadMixin, TemplateView):
     template_name = "nominations/edit.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
+    def load(self, request, *args, **kwargs):
         self.nomination = _visible(request, kwargs["pk"])
         if not services.can_edit(request.user, self.nomination):
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def forms(self, data=None, files=None):
         n = self.nomination
@@ -430,18 +425,15 @@ class PhotoView(LoginRequiredMixin, View):
         return response
 
 
-class QueueView(LoginRequiredMixin, TemplateView):
+class QueueView(LoginRequiredMixin, LoadMixin, TemplateView):
     """What waits at my unit, with my unit's quota and deadline per round, and bulk actions."""
 
     template_name = "nominations/queue.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
+    def load(self, request, *args, **kwargs):
         self.unit = _acting_unit(request)
         if self.unit is None or not has_role_at(request.user, self.unit, Role.APPROVER):
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def queryset(self, form):
         nominations = (
@@ -539,16 +531,13 @@ class QueueView(LoginRequiredMixin, TemplateView):
         return redirect(f"{reverse('nominations:queue')}?{request.GET.urlencode()}")
 
 
-class CouncilListView(LoginRequiredMixin, TemplateView):
+class CouncilListView(LoginRequiredMixin, LoadMixin, TemplateView):
     template_name = "nominations/council_list.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
+    def load(self, request, *args, **kwargs):
         self.unit = _acting_unit(request, Role.COUNCIL_SECRETARY)
         if self.unit is None:
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
     def rounds(self):
         from campaigns.models import Round
@@ -583,20 +572,17 @@ class CouncilListView(LoginRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class CouncilDetailView(LoginRequiredMixin, TemplateView):
+class CouncilDetailView(LoginRequiredMixin, LoadMixin, TemplateView):
     """Record the votes of a session, then the decision for the approved dossiers."""
 
     template_name = "nominations/council_detail.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
+    def load(self, request, *args, **kwargs):
         self.session = get_object_or_404(
             CouncilSession.objects.select_related("round", "unit"), pk=kwargs["pk"]
         )
         if not has_role_at(request.user, self.session.unit, Role.COUNCIL_SECRETARY):
             raise Http404
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         at_unit = Nomination.objects.filter(
