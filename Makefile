@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint format migrations-check check-deploy messages seed-province seed-nation worker ci clean
+.PHONY: run test setup check-system lint format migrations-check check-deploy messages seed-province seed-nation worker ci clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 / Python 3.11 is required: sudo apt-get install python3.11 python3.11-venv"; exit 1; }
@@ -18,8 +18,13 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+## WeasyPrint prints the official documents with Pango; say what to install if it is missing.
+check-system: $(STAMP)
+	@$(BIN)/python -c "import weasyprint" 2>/dev/null || { \
+	  echo "Thiếu thư viện in PDF / PDF printing needs Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; exit 1; }
+
 ## Run the portal with demo data on SQLite and eager Celery: http://127.0.0.1:8000
-run: $(STAMP)
+run: $(STAMP) check-system
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo --scale demo
 	$(MANAGE) runserver $(HOST):$(PORT)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "criteria",
     "campaigns",
     "nominations",
+    "reporting",
 ]
 
 MIDDLEWARE = [

@@ -58,5 +58,6 @@ urlpatterns = [
     path("", include("criteria.urls")),
     path("", include("campaigns.urls")),
     path("", include("nominations.urls")),
+    path("", include("reporting.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -1,0 +1,79 @@
+"""Downloads of the printed documents. Each view fetches what it prints through the selector
+of its app (out of scope: 404), renders, logs the download, and answers with a PDF."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views import View
+
+from campaigns.models import Round
+from core.audit import audit
+from nominations import selectors as nomination_selectors
+from nominations.models import CouncilSession, Decision
+from nominations.services import record_download
+from units.selectors import membership_paths, units_visible_to
+
+from . import printing
+from .documents import render_pdf
+
+
+def pdf_response(template, context, filename) -> HttpResponse:
+    response = HttpResponse(render_pdf(template, context), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _member_of(user, unit) -> bool:
+    return user.is_superuser or unit.path in membership_paths(user)
+
+
+class NominationReportView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        nomination = get_object_or_404(
+            nomination_selectors.nominations_visible_to(request.user), pk=pk
+        )
+        template, context, filename = printing.nomination_document(nomination)
+        response = pdf_response(template, context, filename)
+        record_download(actor=request.user, nomination=nomination, what=filename)
+        return response
+
+
+class UnitListView(LoginRequiredMixin, View):
+    def get(self, request, round_pk, code, kind):
+        if kind not in printing.LIST_HEADINGS:
+            raise Http404
+        unit = get_object_or_404(units_visible_to(request.user), code=code)
+        round_ = get_object_or_404(
+            Round.objects.select_related("campaign__owner_unit"), pk=round_pk
+        )
+        if not unit.path.startswith(round_.campaign.owner_unit.path) or not _member_of(
+            request.user, unit
+        ):
+            raise Http404
+        response = pdf_response(*printing.unit_list_document(round_, unit, kind))
+        audit(actor=request.user, action=f"document.{kind}", target=unit, round=round_.pk)
+        return response
+
+
+class CouncilMinutesView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        session = get_object_or_404(
+            CouncilSession.objects.select_related("unit", "round__campaign", "recorded_by"), pk=pk
+        )
+        if not _member_of(request.user, session.unit):
+            raise Http404
+        response = pdf_response(*printing.council_minutes_document(session))
+        audit(actor=request.user, action="document.minutes", target=session)
+        return response
+
+
+class DecisionAnnexView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        decision = get_object_or_404(Decision.objects.select_related("unit"), pk=pk)
+        if not units_visible_to(request.user).filter(pk=decision.unit_id).exists():
+            raise Http404
+        response = pdf_response(*printing.decision_annex_document(decision))
+        audit(actor=request.user, action="document.annex", target=decision)
+        return response
