@@ -22,6 +22,8 @@ from campaigns.selectors import (
     deadline_for,
     quota_for,
 )
+from core.audit import audit
+from core.exports import spreadsheet_response
 from core.views import LoadMixin
 from units.enums import Role
 from units.selectors import has_role_at, scope_paths
@@ -29,6 +31,7 @@ from units.session import active_membership
 
 from . import selectors, services
 from .enums import Action, State
+from .exports import NominationResource
 from .forms import (
     AssessmentForm,
     ContentForm,
@@ -59,6 +62,20 @@ def _acting_unit(request, role=None):
     return membership.unit
 
 
+def export_response(request, nominations, basename):
+    """The list as .xlsx or .csv: the rows the page shows, audited once."""
+    dataset = NominationResource().export(
+        queryset=nominations.select_related("decision", "nominee_person")
+    )
+    audit(
+        actor=request.user,
+        action="nomination.export",
+        rows=len(dataset),
+        filters={k: v for k, v in request.GET.items() if k != "export"},
+    )
+    return spreadsheet_response(dataset, basename=basename, fmt=request.GET["export"])
+
+
 class NominationListView(LoginRequiredMixin, ListView):
     """The unit's own dossiers, with their state and next step."""
 
@@ -76,9 +93,17 @@ class NominationListView(LoginRequiredMixin, ListView):
             nominations = nominations.filter(state=state)
         return selectors.with_duplicate_counts(nominations).order_by("-updated_at", "-pk")
 
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") in ("xlsx", "csv"):
+            return export_response(request, self.get_queryset(), "ho-so")
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         unit = _acting_unit(self.request)
+        query = self.request.GET.copy()
+        query.pop("page", None)
         return super().get_context_data(
+            querystring=query.urlencode(),
             unit=unit,
             states=State.choices,
             current_state=self.request.GET.get("state", ""),
@@ -491,6 +516,12 @@ class QueueView(LoginRequiredMixin, LoadMixin, TemplateView):
                 }
             )
         return lines
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") in ("xlsx", "csv"):
+            form = QueueFilterForm(request.GET or None, rounds=self.rounds())
+            return export_response(request, self.queryset(form), "hang-cho")
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         rounds = self.rounds()

@@ -387,3 +387,26 @@ def test_council_page_query_count_does_not_grow_with_sessions_and_decisions(
     add_session_and_decision(2)
     add_session_and_decision(3)
     assert count(client, url) == one
+
+
+def test_list_and_queue_export_what_the_page_shows(client, placed, users, clock):
+    import csv
+    import io
+
+    shown = placed("under_review@commune")
+    placed("draft")
+    from nominations.models import Nomination
+
+    Nomination.objects.filter(pk=shown.pk).update(achievement_summary="=cmd|' /C calc'!A0")
+    client.force_login(users.commune)
+    response = client.get(reverse("nominations:queue"), {"export": "csv", "state": "under_review"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Cá nhân, tập thể", "Loại", "Chức vụ"]
+    assert len(rows) == 2  # only what waits at the commune, not the school's draft
+    assert rows[1][7] == "Đang xét"
+    client.force_login(users.principal)
+    response = client.get(reverse("nominations:list"), {"export": "xlsx", "state": "draft"})
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert [r[7] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["Đang soạn"]
