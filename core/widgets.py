@@ -68,6 +68,14 @@ class ChoiceWidget(Widget):
         self.aliases = aliases or {}  # other spellings people type, e.g. "Trường" for a school
 
     def _lookup(self):
+        # Built once per widget and UI language: a 10,000-row sheet asks it 10,000 times.
+        language = translation.get_language()
+        cache = self.__dict__.setdefault("_tables", {})
+        if language not in cache:
+            cache[language] = self._build_lookup()
+        return cache[language]
+
+    def _build_lookup(self):
         table = {}
         with translation.override("vi"):
             for code, label in self.choices.choices:

@@ -158,9 +158,11 @@ def test_bad_choice_lists_the_accepted_values(approver_a):
 
 def test_reimporting_updates_instead_of_duplicating(approver_a):
     content = csv_bytes(PEOPLE_HEADER, "001,Nguyễn Thị Ánh,GV,TH-A,,,,0905123456")
-    import_job_confirm(actor=approver_a, job=check(approver_a, content))
+    first = import_job_confirm(actor=approver_a, job=check(approver_a, content))
+    assert first.status == "imported", first.errors
     job = check(approver_a, csv_bytes(PEOPLE_HEADER, "001,Nguyễn Thị Ánh,PHT,TH-A,,,,"))
     assert job.totals == {"rows": 1, "update": 1}
+    assert job.status == ImportStatus.CHECKED_OK, job.errors
     import_job_confirm(actor=approver_a, job=job)
     assert Person.objects.get().position == "PHT"
 
