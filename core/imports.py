@@ -41,6 +41,10 @@ class Importer:
     required_columns: tuple[str, ...]
     optional_columns: tuple[str, ...] = ()
     sample_rows: tuple[tuple, ...] = field(default=())
+    # (request) -> dict of what the rows go into, raising ImportFileError if the page's query
+    # does not name it; and (context) -> a sentence for the page.
+    context_from: Callable | None = None
+    describe: Callable | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -195,17 +199,26 @@ def _result_errors(resource, result) -> list[dict]:
 PREVIEW_ROWS = 50
 
 
-def run_import(*, importer: Importer, actor, dataset: tablib.Dataset, dry_run: bool):
-    """Returns (totals, errors, preview). Nothing is saved on a dry run or if any row fails."""
+def run_import(
+    *,
+    importer: Importer,
+    actor,
+    dataset: tablib.Dataset,
+    dry_run: bool,
+    context=None,
+    valid_only: bool = False,
+):
+    """Returns (totals, errors, preview). Nothing is saved on a dry run or if any row fails,
+    unless `valid_only`: then the valid rows are saved and the invalid ones skipped."""
     errors = column_errors(importer, dataset)
     if errors:
         return {"rows": len(dataset)}, errors, []
-    resource = importer.resource_factory(actor)
+    resource = importer.resource_factory(actor, **(context or {}))
     result = resource.import_data(
         dataset,
         dry_run=dry_run,
         use_transactions=True,
-        rollback_on_validation_errors=True,
+        rollback_on_validation_errors=not valid_only,
         raise_errors=False,
     )
     errors = _result_errors(resource, result)
@@ -217,11 +230,13 @@ def run_import(*, importer: Importer, actor, dataset: tablib.Dataset, dry_run: b
     return totals, errors, preview
 
 
-def import_job_check(*, actor, importer: Importer, file_name: str, content: bytes) -> ImportJob:
+def import_job_check(
+    *, actor, importer: Importer, file_name: str, content: bytes, context=None
+) -> ImportJob:
     """Read and dry-run an upload; keep it so that the user can confirm without re-uploading."""
     dataset = read_dataset(content=content, file_name=file_name)
     totals, errors, preview = run_import(
-        importer=importer, actor=actor, dataset=dataset, dry_run=True
+        importer=importer, actor=actor, dataset=dataset, dry_run=True, context=context
     )
     job = ImportJob.objects.create(
         kind=importer.kind,
@@ -233,6 +248,7 @@ def import_job_check(*, actor, importer: Importer, file_name: str, content: byte
         totals=totals,
         errors=errors,
         preview=preview,
+        context=context or {},
     )
     audit(
         actor=actor,
@@ -245,9 +261,23 @@ def import_job_check(*, actor, importer: Importer, file_name: str, content: byte
     return job
 
 
-def import_job_confirm(*, actor, job: ImportJob) -> ImportJob:
-    """Import a checked file for real, all rows or none."""
-    if job.status != ImportStatus.CHECKED_OK:
+def valid_rows(job: ImportJob) -> int:
+    """How many rows would go in if the faulty ones were skipped (0 when the file itself is at
+    fault: wrong columns, unreadable)."""
+    if any(e["row"] is None for e in job.errors):
+        return 0
+    return job.totals.get("rows", 0) - len({e["row"] for e in job.errors})
+
+
+def import_job_confirm(*, actor, job: ImportJob, valid_only: bool = False) -> ImportJob:
+    """Import a checked file for real: all rows or none, or (`valid_only`, the user's explicit
+    choice) the valid rows, skipping the faulty ones."""
+    allowed = (
+        (job.status == ImportStatus.CHECKED_ERRORS and valid_rows(job) > 0)
+        if valid_only
+        else job.status == ImportStatus.CHECKED_OK
+    )
+    if not allowed:
         raise ValidationError(
             _("Tệp này chưa qua kiểm tra hoặc đã được nhập. Hãy tải tệp lên lại.")
         )
@@ -255,10 +285,19 @@ def import_job_confirm(*, actor, job: ImportJob) -> ImportJob:
     dataset = read_dataset(content=bytes(job.content), file_name=f"x.{job.file_format}")
     with transaction.atomic():
         totals, errors, preview = run_import(
-            importer=importer, actor=actor, dataset=dataset, dry_run=False
+            importer=importer,
+            actor=actor,
+            dataset=dataset,
+            dry_run=False,
+            context=job.context,
+            valid_only=valid_only,
         )
     job.totals, job.errors, job.preview = totals, errors, preview
-    if errors:
+    if valid_only and not any(e["row"] is None for e in errors):
+        job.status = ImportStatus.IMPORTED
+        job.imported_at = timezone.now()
+        job.totals["skipped"] = len({e["row"] for e in errors})
+    elif errors:
         # The data changed since the check (someone else imported or edited): nothing was saved.
         job.status = ImportStatus.FAILED
     else:

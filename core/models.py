@@ -52,6 +52,8 @@ class ImportJob(models.Model):
     file_name = models.CharField(_("tên tệp"), max_length=255)
     file_format = models.CharField(max_length=8)
     content = models.BinaryField()
+    # What the rows are imported into, for importers that need it (a campaign and round).
+    context = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=16, choices=ImportStatus.choices)
     totals = models.JSONField(default=dict, blank=True)
     errors = models.JSONField(default=list, blank=True)

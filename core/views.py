@@ -18,6 +18,7 @@ from .imports import (
     import_job_check,
     import_job_confirm,
     template_dataset,
+    valid_rows,
 )
 from .models import ImportJob, ImportStatus
 
@@ -36,6 +37,19 @@ class ImportStartView(LoginRequiredMixin, ImporterMixin, FormView):
     template_name = "core/import_start.html"
     form_class = ImportUploadForm
 
+    def import_context(self):
+        """What the rows go into (a campaign and round), from the page's query string."""
+        if self.importer.context_from is None:
+            return {}
+        try:
+            return self.importer.context_from(self.request)
+        except ImportFileError as exc:
+            raise Http404(str(exc)) from exc
+
+    def get(self, request, *args, **kwargs):
+        self.import_context()
+        return super().get(request, *args, **kwargs)
+
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         try:
@@ -44,6 +58,7 @@ class ImportStartView(LoginRequiredMixin, ImporterMixin, FormView):
                 importer=self.importer,
                 file_name=upload.name,
                 content=upload.read(),
+                context=self.import_context(),
             )
         except ImportFileError as exc:
             form.add_error("file", str(exc))
@@ -52,7 +67,13 @@ class ImportStartView(LoginRequiredMixin, ImporterMixin, FormView):
 
     def get_context_data(self, **kwargs):
         recent = ImportJob.objects.filter(created_by=self.request.user, kind=self.importer.kind)
-        return super().get_context_data(importer=self.importer, recent=recent[:10], **kwargs)
+        context = self.import_context()
+        return super().get_context_data(
+            importer=self.importer,
+            recent=recent[:10],
+            target=self.importer.describe(context) if self.importer.describe else "",
+            **kwargs,
+        )
 
 
 class ImportTemplateView(LoginRequiredMixin, ImporterMixin, View):
@@ -82,6 +103,9 @@ class ImportJobView(LoginRequiredMixin, DetailView):
         return super().get_context_data(
             importer=self.importer,
             can_confirm=self.object.status == ImportStatus.CHECKED_OK,
+            valid_rows=valid_rows(self.object)
+            if self.object.status == ImportStatus.CHECKED_ERRORS
+            else 0,
             **kwargs,
         )
 
@@ -90,14 +114,21 @@ class ImportJobView(LoginRequiredMixin, DetailView):
         if not request.user.has_perm(IMPORTERS[job.kind].permission):
             raise PermissionDenied
         try:
-            job = import_job_confirm(actor=request.user, job=job)
+            job = import_job_confirm(
+                actor=request.user, job=job, valid_only=request.POST.get("valid_only") == "1"
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("core:import_job", pk=pk)
         if job.status == ImportStatus.IMPORTED:
+            skipped = job.totals.get("skipped", 0)
             messages.success(
-                request, _("Đã nhập xong %(n)s dòng.") % {"n": job.totals.get("rows", 0)}
+                request, _("Đã nhập xong %(n)s dòng.") % {"n": job.totals.get("rows", 0) - skipped}
             )
+            if skipped:
+                messages.warning(
+                    request, _("Đã bỏ qua %(n)s dòng lỗi, liệt kê bên dưới.") % {"n": skipped}
+                )
         else:
             messages.error(
                 request,
