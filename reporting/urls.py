@@ -19,4 +19,14 @@ urlpatterns = [
     path(
         "quyet-dinh/<int:pk>/phu-luc.pdf", views.DecisionAnnexView.as_view(), name="decision_annex"
     ),
+    path(
+        "ho-so/<int:pk>/goi-ho-so/", views.NominationBundleView.as_view(), name="nomination_bundle"
+    ),
+    path(
+        "dot/<int:round_pk>/don-vi/<str:code>/goi-ho-so/",
+        views.UnitBundleView.as_view(),
+        name="unit_bundle",
+    ),
+    path("goi-ho-so/<int:pk>/", views.ExportView.as_view(), name="export"),
+    path("goi-ho-so/<int:pk>/tai/", views.ExportDownloadView.as_view(), name="export_download"),
 ]

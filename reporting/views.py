@@ -2,8 +2,8 @@
 of its app (out of scope: 404), renders, logs the download, and answers with a PDF."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from campaigns.models import Round
@@ -13,8 +13,9 @@ from nominations.models import CouncilSession, Decision
 from nominations.services import record_download
 from units.selectors import membership_paths, units_visible_to
 
-from . import printing
+from . import bundles, printing
 from .documents import render_pdf
+from .models import Export
 
 
 def pdf_response(template, context, filename) -> HttpResponse:
@@ -76,4 +77,59 @@ class DecisionAnnexView(LoginRequiredMixin, View):
             raise Http404
         response = pdf_response(*printing.decision_annex_document(decision))
         audit(actor=request.user, action="document.annex", target=decision)
+        return response
+
+
+class NominationBundleView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        nomination = get_object_or_404(
+            nomination_selectors.nominations_visible_to(request.user), pk=pk
+        )
+        export = bundles.bundle_request(actor=request.user, nomination=nomination)
+        return redirect("reporting:export", pk=export.pk)
+
+
+class UnitBundleView(LoginRequiredMixin, View):
+    def post(self, request, round_pk, code):
+        unit = get_object_or_404(units_visible_to(request.user), code=code)
+        round_ = get_object_or_404(Round, pk=round_pk)
+        if not bundles.may_bundle_unit(request.user, unit):
+            raise Http404
+        export = bundles.bundle_request(actor=request.user, unit=unit, round_=round_)
+        return redirect("reporting:export", pk=export.pk)
+
+
+def _own_export(request, pk) -> Export:
+    return get_object_or_404(
+        Export.objects.select_related("nomination", "unit", "round"),
+        pk=pk,
+        requested_by=request.user,
+    )
+
+
+class ExportView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        export = _own_export(request, pk)
+        template = (
+            "reporting/partials/export_progress.html" if request.htmx else "reporting/export.html"
+        )
+        return render(request, template, {"export": export})
+
+
+class ExportDownloadView(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        export = _own_export(request, pk)
+        if not bundles.may_download(request.user, export):
+            raise Http404
+        if export.nomination_id:
+            record_download(actor=request.user, nomination=export.nomination, what=export.name)
+        audit(actor=request.user, action="bundle.download", target=export)
+        response = FileResponse(
+            export.file.open("rb"),
+            content_type="application/zip",
+            as_attachment=True,
+            filename=export.name,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
         return response

@@ -53,6 +53,17 @@ def redis_url():
 
 
 @pytest.fixture
+def celery_eager():
+    """Run tasks in-process even when REDIS_URL names a real broker (as in CI)."""
+    from config.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture
 def chromium_path():
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if not path:
