@@ -2,12 +2,13 @@
 task (reporting.tasks.build_bundle) with progress the page polls, stored privately, downloaded
 only by those allowed, and written into each dossier's timeline."""
 
-import io
+import shutil
+import tempfile
 import zipfile
 from pathlib import PurePosixPath
 
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -87,27 +88,11 @@ def bundle_build(export: Export) -> Export:
     Export.objects.filter(pk=export.pk).update(
         status=ExportStatus.RUNNING, total=len(nominations), progress=0
     )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        if export.unit_id:
-            for kind in printing.LIST_HEADINGS:
-                template, context, name = printing.unit_list_document(
-                    export.round, export.unit, kind
-                )
-                archive.writestr(name, render_pdf(template, context))
-        for done, nomination in enumerate(nominations, 1):
-            folder = _folder(nomination)
-            template, context, name = printing.nomination_document(nomination)
-            archive.writestr(f"{folder}/{name}", render_pdf(template, context))
-            for evidence in nomination.evidence.all():
-                with evidence.file.open("rb") as handle:
-                    archive.writestr(
-                        f"{folder}/minh-chung/{_evidence_name(evidence)}", handle.read()
-                    )
-            Export.objects.filter(pk=export.pk).update(progress=done)
-    subject = export.nomination or export.unit
-    export.name = f"goi-ho-so-{slugify(subject if export.nomination_id else subject.code)}.zip"
-    export.file.save(export.name, ContentFile(buffer.getvalue()), save=False)
+    with tempfile.TemporaryFile() as spool:  # on disk: a round's evidence can be large
+        _write_zip(spool, export, nominations)
+        subject = export.nomination or export.unit
+        export.name = f"goi-ho-so-{slugify(subject if export.nomination_id else subject.code)}.zip"
+        export.file.save(export.name, File(spool), save=False)
     export.status, export.progress, export.total = (
         ExportStatus.DONE,
         len(nominations),
@@ -127,6 +112,26 @@ def bundle_build(export: Export) -> Export:
         ]
     )
     return export
+
+
+def _write_zip(spool, export: Export, nominations) -> None:
+    # PDFs and photos are compressed already; deflating them again costs time for nothing.
+    with zipfile.ZipFile(spool, "w", zipfile.ZIP_STORED) as archive:
+        if export.unit_id:
+            for kind in printing.LIST_HEADINGS:
+                template, context, name = printing.unit_list_document(
+                    export.round, export.unit, kind
+                )
+                archive.writestr(name, render_pdf(template, context))
+        for done, nomination in enumerate(nominations, 1):
+            folder = _folder(nomination)
+            template, context, name = printing.nomination_document(nomination)
+            archive.writestr(f"{folder}/{name}", render_pdf(template, context))
+            for evidence in nomination.evidence.all():
+                entry = f"{folder}/minh-chung/{_evidence_name(evidence)}"
+                with evidence.file.open("rb") as source, archive.open(entry, "w") as target:
+                    shutil.copyfileobj(source, target)
+            Export.objects.filter(pk=export.pk).update(progress=done)
 
 
 def may_download(user, export: Export) -> bool:
