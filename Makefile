@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup check-system lint format migrations-check check-deploy messages seed-province seed-nation worker ci clean
+.PHONY: run test setup check-system lint format migrations-check check-deploy messages seed-province seed-nation worker bench ci clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 / Python 3.11 is required: sudo apt-get install python3.11 python3.11-venv"; exit 1; }
@@ -32,6 +32,11 @@ run: $(STAMP) check-system
 ## Run the whole test suite (PostgreSQL/Redis/Chromium tests skip locally when absent).
 test: $(STAMP)
 	$(BIN)/pytest
+
+## Benchmarks on a throwaway database; prints JSON (ratios against same-run baselines).
+## `make bench BENCH_ARGS=--quick` for a smoke run; DATABASE_URL picks the engine.
+bench: $(STAMP) check-system
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from nominations import services
 from nominations.enums import Action
+from nominations.models import ModelWork
 from reporting import printing
 from reporting.documents import render_pdf
 from tests.factories import RecordFactory, title
@@ -209,3 +210,31 @@ def test_the_printer_fetches_nothing_outside_its_own_files(placed, clock):
     for url in ("http://example.com/x.png", "file:///etc/passwd", "ftp://x/y"):
         with pytest.raises(ValueError, match="refused"):
             fetcher.fetch(url)
+
+
+def test_a_report_costs_the_same_queries_however_long_the_record(client, official, users, clock):
+    """No query per registry row, model or criterion: a long career prints as cheaply."""
+    from django.db import connection
+
+    def queries_for_report() -> int:
+        count = 0
+
+        def counter(execute, *args):
+            nonlocal count
+            count += 1
+            return execute(*args)
+
+        with connection.execute_wrapper(counter):
+            response = client.get(reverse("reporting:nomination_report", args=[official.pk]))
+        assert response.status_code == 200
+        return count
+
+    client.force_login(users.province)
+    before = queries_for_report()
+    for year in range(2010, 2022):
+        RecordFactory(person=official.nominee_person, year=year, kind="title", title=title("LDTT"))
+    ModelWork.objects.bulk_create(
+        ModelWork(nomination=official, order=n, name=f"Mô hình {n}", results="Tốt")
+        for n in range(8)
+    )
+    assert queries_for_report() == before

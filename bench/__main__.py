@@ -1,0 +1,46 @@
+"""`python -m bench [--quick]`: run the benchmarks, print one JSON summary on stdout."""
+
+import argparse
+import json
+import os
+import platform
+import sys
+
+import django
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--only", choices=["report", "import", "bundle"], action="append")
+    parser.add_argument("--quick", action="store_true", help="fewer repeats and rows (smoke run)")
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from django.db import connection
+
+    from . import bundle, imports, report
+    from .harness import throwaway_database
+
+    chosen = args.only or ["report", "import", "bundle"]
+    runs = {
+        "report": lambda: report.run(repeat=3 if args.quick else 9),
+        "import": lambda: imports.run(rows=1_000 if args.quick else 10_000),
+        "bundle": lambda: bundle.run(dossiers=5 if args.quick else 40),
+    }
+    summary = {
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "database": connection.vendor,
+        }
+    }
+    with throwaway_database():
+        for name in chosen:
+            print(f"bench: {name}…", file=sys.stderr)
+            summary[name] = runs[name]()
+    json.dump(summary, sys.stdout, indent=2, ensure_ascii=False)
+    print()
+
+
+if __name__ == "__main__":
+    main()
