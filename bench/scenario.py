@@ -47,7 +47,7 @@ def dossiers(count: int, *, paragraphs: int) -> list[Nomination]:
         Person(
             unit=school,
             identifier=f"BENCH{start + i:07d}",
-            full_name=f"Nguyễn Thị Hồng Nhung {i}",
+            full_name="Nguyễn Thị Hồng Nhung" + (f" {i + 1}" if count > 1 else ""),
             position=Position.TEACHER,
             ethnicity="Kinh",
             phone="0905123456",
@@ -71,7 +71,8 @@ def dossiers(count: int, *, paragraphs: int) -> list[Nomination]:
                 actor=actor,
                 nomination=nomination,
                 summary="".join(f"<p>{PARAGRAPH}</p>" for _ in range(paragraphs)),
-                cv={"hometown": "Hòa Vang, Đà Nẵng", "qualification": "Cử nhân Sư phạm"},
+                cv=nomination.cv
+                | {"hometown": "Hòa Vang, Đà Nẵng", "professional": "Cử nhân Sư phạm Tiểu học"},
                 photo=photo(),
                 works=[
                     {

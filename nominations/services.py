@@ -182,7 +182,9 @@ def nomination_update(
         nomination.summary_words = word_count(nomination.achievement_summary)
         changed.append("achievement_summary")
     if cv is not None:
-        nomination.cv = {k: clean_text(v) for k, v in cv.items()}
+        # Merged: the form edits some CV lines; the name, unit and position taken from the
+        # person record when the dossier was created stay.
+        nomination.cv = nomination.cv | {k: clean_text(v) for k, v in cv.items()}
         changed.append("cv")
     if video_links is not None:
         nomination.video_links = [link for link in video_links if link]

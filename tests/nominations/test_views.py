@@ -105,6 +105,7 @@ def test_nominator_creates_fills_and_the_principal_submits(client, campaign, use
     assert "<script>" not in nomination.achievement_summary
     assert nomination.works.get().name == "Câu lạc bộ STEM"
     assert nomination.cv["hometown"] == "Đà Nẵng"
+    assert nomination.cv["full_name"] == person.full_name  # the form's fields add, never wipe
     for assessment in nomination.assessments.select_related("criterion"):
         if assessment.criterion.evidence_required:
             client.post(
