@@ -144,7 +144,7 @@ def test_a_failing_build_is_marked_failed(placed, users, clock, celery_eager, mo
     assert not nomination.events.filter(kind=EventKind.EXPORTED).exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_builds_the_bundle(
     postgres, redis_url, settings, placed, users, clock, tmp_path
 ):
