@@ -23,7 +23,8 @@ from .documents import render_pdf
 from .models import Export, ExportStatus
 
 
-def may_bundle_unit(user, unit) -> bool:
+def member_of(user, unit) -> bool:
+    """Prints and bundles of a unit's own papers: for its members (not those above or below)."""
     return user.is_superuser or unit.path in membership_paths(user)
 
 
@@ -45,7 +46,7 @@ def bundle_request(*, actor, nomination=None, unit=None, round_=None) -> Export:
     if nomination is not None:
         if not nominations_visible_to(actor).filter(pk=nomination.pk).exists():
             raise PermissionDenied
-    elif not may_bundle_unit(actor, unit):
+    elif not member_of(actor, unit):
         raise PermissionDenied
     export = Export.objects.create(
         requested_by=actor, nomination=nomination, unit=unit, round=round_
@@ -140,4 +141,4 @@ def may_download(user, export: Export) -> bool:
         return False
     if export.nomination_id:
         return nominations_visible_to(user).filter(pk=export.nomination_id).exists()
-    return may_bundle_unit(user, export.unit)
+    return member_of(user, export.unit)

@@ -11,7 +11,7 @@ from core.audit import audit
 from nominations import selectors as nomination_selectors
 from nominations.models import CouncilSession, Decision
 from nominations.services import record_download
-from units.selectors import membership_paths, units_visible_to
+from units.selectors import units_visible_to
 
 from . import bundles, printing
 from .documents import render_pdf
@@ -26,8 +26,15 @@ def pdf_response(template, context, filename) -> HttpResponse:
     return response
 
 
-def _member_of(user, unit) -> bool:
-    return user.is_superuser or unit.path in membership_paths(user)
+def _unit_and_round(request, round_pk, code):
+    """A unit the user belongs to, and a round of a campaign that covers it; else 404."""
+    unit = get_object_or_404(units_visible_to(request.user), code=code)
+    round_ = get_object_or_404(Round.objects.select_related("campaign__owner_unit"), pk=round_pk)
+    if not unit.path.startswith(round_.campaign.owner_unit.path) or not bundles.member_of(
+        request.user, unit
+    ):
+        raise Http404
+    return unit, round_
 
 
 class NominationReportView(LoginRequiredMixin, View):
@@ -45,14 +52,7 @@ class UnitListView(LoginRequiredMixin, View):
     def get(self, request, round_pk, code, kind):
         if kind not in printing.LIST_HEADINGS:
             raise Http404
-        unit = get_object_or_404(units_visible_to(request.user), code=code)
-        round_ = get_object_or_404(
-            Round.objects.select_related("campaign__owner_unit"), pk=round_pk
-        )
-        if not unit.path.startswith(round_.campaign.owner_unit.path) or not _member_of(
-            request.user, unit
-        ):
-            raise Http404
+        unit, round_ = _unit_and_round(request, round_pk, code)
         response = pdf_response(*printing.unit_list_document(round_, unit, kind))
         audit(actor=request.user, action=f"document.{kind}", target=unit, round=round_.pk)
         return response
@@ -63,7 +63,7 @@ class CouncilMinutesView(LoginRequiredMixin, View):
         session = get_object_or_404(
             CouncilSession.objects.select_related("unit", "round__campaign", "recorded_by"), pk=pk
         )
-        if not _member_of(request.user, session.unit):
+        if not bundles.member_of(request.user, session.unit):
             raise Http404
         response = pdf_response(*printing.council_minutes_document(session))
         audit(actor=request.user, action="document.minutes", target=session)
@@ -91,10 +91,7 @@ class NominationBundleView(LoginRequiredMixin, View):
 
 class UnitBundleView(LoginRequiredMixin, View):
     def post(self, request, round_pk, code):
-        unit = get_object_or_404(units_visible_to(request.user), code=code)
-        round_ = get_object_or_404(Round, pk=round_pk)
-        if not bundles.may_bundle_unit(request.user, unit):
-            raise Http404
+        unit, round_ = _unit_and_round(request, round_pk, code)
         export = bundles.bundle_request(actor=request.user, unit=unit, round_=round_)
         return redirect("reporting:export", pk=export.pk)
 
