@@ -47,6 +47,7 @@ class CampaignForm(forms.ModelForm):
             "titles",
             "report_template",
             "min_summary_words",
+            "reminder_days",
             "requires_council_vote",
             "council_threshold_percent",
             "requires_public_consultation",

@@ -67,6 +67,18 @@ class Campaign(models.Model):
     min_summary_words = models.PositiveIntegerField(
         _("số từ tối thiểu của bản tóm tắt"), default=1000
     )
+    reminder_days = models.CharField(
+        _("nhắc trước hạn chót (số ngày)"),
+        max_length=32,
+        default="7,3,1",
+        validators=[
+            RegexValidator(
+                r"^\s*\d{1,2}(\s*,\s*\d{1,2})*\s*$",
+                _("Ghi các số ngày, cách nhau bằng dấu phẩy, ví dụ 7,3,1."),
+            )
+        ],
+        help_text=_("Ví dụ 7,3,1: nhắc các đơn vị chưa gửi đủ hồ sơ 7, 3 và 1 ngày trước hạn."),
+    )
     requires_council_vote = models.BooleanField(_("cần hội đồng bỏ phiếu"), default=False)
     council_threshold_percent = models.DecimalField(
         _("tỷ lệ phiếu đồng ý cần đạt (%)"),
@@ -104,6 +116,11 @@ class Campaign(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def reminder_offsets(self) -> list[int]:
+        """Days before a deadline at which reminders go out, largest first."""
+        return sorted({int(d) for d in self.reminder_days.split(",") if d.strip()}, reverse=True)
 
     def clean(self):
         errors = {}

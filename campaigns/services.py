@@ -39,6 +39,7 @@ COPIED_FIELDS = (
     "categories",
     "report_template",
     "min_summary_words",
+    "reminder_days",
     "requires_council_vote",
     "council_threshold_percent",
     "requires_public_consultation",

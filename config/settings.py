@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "django_celery_beat",
     "import_export",
     "core",
     "units",
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "campaigns",
     "nominations",
     "reporting",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "units.context_processors.memberships",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -122,6 +125,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request that queues a task must not hang when Redis is down: give up fast, the outbox and
+# the periodic requeue deliver later (notifications/services.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# External notification channels, in order ("email"; SMS or Zalo would be added here).
+NOTIFICATION_CHANNELS = env.list("NOTIFICATION_CHANNELS", default=["email"])
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "units.User"

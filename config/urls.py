@@ -59,5 +59,6 @@ urlpatterns = [
     path("", include("campaigns.urls")),
     path("", include("nominations.urls")),
     path("", include("reporting.urls")),
+    path("", include("notifications.urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -25,7 +25,7 @@ from criteria.selectors import rules_with_versions
 from units.enums import Role
 from units.selectors import has_role_at
 
-from . import signals
+from . import notices
 from .chain import ChainError, nomination_chain
 from .enums import (
     EDITABLE_STATES,
@@ -593,11 +593,7 @@ def transition(
         reason=reason,
         data={"decision": decision.number} if decision else {},
     )
-    transaction.on_commit(
-        lambda: signals.nomination_transitioned.send(
-            sender=Nomination, nomination_id=nomination.pk, action=action, actor_id=actor.pk
-        )
-    )
+    notices.transition_notices(nomination, action, actor=actor, reason=reason)
     return nomination
 
 

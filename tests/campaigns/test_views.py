@@ -88,6 +88,7 @@ def test_create_from_template_then_configure_in_pages(client, admin_dn, tree):
             ],
             "report_template": "short",
             "min_summary_words": 1000,
+            "reminder_days": "10, 3,1",
             "council_threshold_percent": 50,
             "consultation_days": 9,
         },
@@ -95,6 +96,7 @@ def test_create_from_template_then_configure_in_pages(client, admin_dn, tree):
     assert response.status_code == 302, response.context["form"].errors
     campaign = Campaign.objects.get(code="DN-Q-2026")
     assert campaign.criteria_links.count() == 2
+    assert campaign.reminder_offsets == [10, 3, 1]
 
     url = lambda name: reverse(f"campaigns:{name}", args=[campaign.code])  # noqa: E731
     assert (

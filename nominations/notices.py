@@ -1,0 +1,360 @@
+"""Who hears what about dossiers, written to the notifications outbox.
+
+`transition_notices()` runs inside the transition's transaction (no message for a change that
+rolled back). `sweep()` is the periodic reminder run (DESIGN.md §5): it decides from the data
+what is due, so a missed beat catches up on the next one and, because each notice has a key, a
+sweep that runs every five minutes sends each reminder once. Its query count depends on the
+number of open rounds and deadline levels, never on the number of units or people."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Count, F
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from campaigns.enums import CampaignStatus
+from campaigns.models import Extension, Quota, Round
+from notifications.models import MessageKind, Preference
+from notifications.services import Draft, notify, unwritten
+from units.enums import Role, UnitLevel
+from units.models import Membership, Unit
+
+from .enums import Action, State
+from .models import ChainStep, Nomination
+
+EDITORS = (Role.NOMINATOR, Role.APPROVER)
+OVERDUE_CATCH_UP_DAYS = 3  # an overdue notice missed by beat still goes out within this window
+
+
+def _day(value: datetime.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def _users_at(unit_id: int, roles) -> list[int]:
+    return list(
+        Membership.objects.filter(unit_id=unit_id, role__in=roles, user__is_active=True)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+# --- transitions ------------------------------------------------------------------------------
+def transition_notices(nomination: Nomination, action: str, *, actor, reason: str = "") -> None:
+    """Tell the next reviewers (submit, forward, resubmit) or the nominating unit (the rest)."""
+    with translation.override("vi"):
+        notice = _transition_text(nomination, action, reason)
+    if notice is None:
+        return
+    kind, subject, body = notice
+    if kind == MessageKind.SUBMITTED:
+        recipients = _users_at(nomination.current_unit_id, [Role.APPROVER])
+    else:
+        recipients = _users_at(nomination.nominating_unit_id, EDITORS)
+    url = reverse("nominations:detail", args=[nomination.pk])
+    notify(
+        [
+            Draft(
+                key=f"nomination:{nomination.pk}:v{nomination.version}:{user_id}",
+                recipient_id=user_id,
+                kind=kind,
+                subject=subject,
+                body=body,
+                url=url,
+            )
+            for user_id in recipients
+            if user_id != actor.pk
+        ]
+    )
+
+
+def _transition_text(nomination, action, reason):
+    who = {
+        "nominee": str(nomination.nominee),
+        "title": nomination.title.name,
+        "campaign": nomination.campaign.name,
+        "unit": nomination.current_unit.name,
+        "from": nomination.nominating_unit.name,
+        "reason": reason,
+    }
+    if action in (Action.SUBMIT, Action.FORWARD, Action.RESUBMIT):
+        return (
+            MessageKind.SUBMITTED,
+            _("Hồ sơ chờ xét: %(nominee)s") % who,
+            _(
+                "Hồ sơ đề nghị “%(title)s” cho %(nominee)s (%(from)s) đã được gửi đến "
+                "%(unit)s trong phong trào “%(campaign)s”."
+            )
+            % who,
+        )
+    texts = {
+        Action.RETURN: (
+            MessageKind.RETURNED,
+            _("Hồ sơ bị trả lại: %(nominee)s"),
+            _("Hồ sơ của %(nominee)s được trả lại để bổ sung. Lý do: %(reason)s"),
+        ),
+        Action.REJECT: (
+            MessageKind.REJECTED,
+            _("Hồ sơ không được chọn: %(nominee)s"),
+            _("Hồ sơ đề nghị “%(title)s” cho %(nominee)s không được chọn. Lý do: %(reason)s"),
+        ),
+        Action.APPROVE: (
+            MessageKind.APPROVED,
+            _("Hồ sơ được duyệt: %(nominee)s"),
+            _("Hồ sơ đề nghị “%(title)s” cho %(nominee)s đã được duyệt, chờ quyết định."),
+        ),
+        Action.RECOGNISE: (
+            MessageKind.RECOGNISED,
+            _("Có quyết định khen thưởng: %(nominee)s"),
+            _("%(nominee)s được công nhận “%(title)s” theo quyết định số %(decision)s."),
+        ),
+    }
+    if action not in texts:
+        return None
+    kind, subject, body = texts[action]
+    who["decision"] = nomination.decision.number if nomination.decision_id else ""
+    return kind, subject % who, body % who
+
+
+# --- the sweep --------------------------------------------------------------------------------
+@dataclass
+class SweepResult:
+    drafts: int = 0
+    written: int = 0
+    by_kind: dict = field(default_factory=lambda: defaultdict(int))
+
+
+def due_offset(days_left: int, offsets: list[int]) -> int | None:
+    """The reminder a unit is due with `days_left` to its deadline: the nearest offset not yet
+    passed (so a missed day is caught up by the next reminder, never by an old one)."""
+    if days_left < 0:
+        return None
+    ahead = [o for o in offsets if o >= days_left]
+    return min(ahead) if ahead else None
+
+
+def sweep(*, now=None, dry_run: bool = False) -> SweepResult:
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    result = SweepResult()
+    rounds = (
+        Round.objects.filter(campaign__status=CampaignStatus.OPEN, opens_on__lte=today)
+        .select_related("campaign__owner_unit")
+        .prefetch_related("deadlines")
+    )
+    with translation.override("vi"):
+        for round_ in rounds:
+            extensions = dict(
+                Extension.objects.filter(round=round_).values_list("unit_id", "deadline")
+            )
+            for deadline in round_.deadlines.all():
+                drafts = _round_level_drafts(round_, deadline, extensions, today)
+                _write(drafts, f"reminder:{round_.pk}:{deadline.level}:", result, dry_run)
+        _write(_digest_drafts(now, today), _digest_scope(today), result, dry_run)
+    return result
+
+
+def _write(drafts, scope, result, dry_run):
+    if dry_run:
+        drafts = unwritten(drafts, scope=scope)
+        result.drafts += len(drafts)
+        for draft in drafts:
+            result.by_kind[draft.kind] += 1
+        return
+    result.drafts += len(drafts)
+    if not drafts:
+        return
+    with transaction.atomic():
+        written = notify(drafts, scope=scope)
+    result.written += len(written)
+    for message in written:
+        result.by_kind[message.kind] += 1
+
+
+def _round_level_drafts(round_, deadline, extensions, today) -> list[Draft]:
+    level, campaign = deadline.level, round_.campaign
+    offsets = campaign.reminder_offsets
+    scope = campaign.owner_unit.path
+    units = {
+        pk: (name, extensions.get(pk, deadline.deadline))
+        for pk, name in Unit.objects.filter(path__startswith=scope, level=level)
+        .exclude(valid_to__lt=today)
+        .values_list("pk", "name")
+    }
+    # What each unit has sent on (its chain step is behind the dossier's furthest point)...
+    sent = dict(
+        ChainStep.objects.filter(
+            nomination__round=round_, unit__level=level, position__lt=F("nomination__max_position")
+        )
+        .exclude(nomination__state=State.WITHDRAWN)
+        .values("unit_id")
+        .annotate(n=Count("nomination_id", distinct=True))
+        .values_list("unit_id", "n")
+    )
+    # ...what waits at it...
+    waiting = dict(
+        Nomination.objects.filter(round=round_, state=State.UNDER_REVIEW, current_unit__level=level)
+        .values("current_unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("current_unit_id", "n")
+    )
+    # ...and what it is expected to send: its quota's target, else one dossier from the bottom.
+    target = sum(
+        Quota.objects.filter(round=round_, level=level, min_target__isnull=False).values_list(
+            "min_target", flat=True
+        )
+    ) or (1 if level in (UnitLevel.SCHOOL, UnitLevel.SUBUNIT) else 0)
+    people = defaultdict(lambda: defaultdict(list))
+    for unit_id, user_id, role in Membership.objects.filter(
+        unit__path__startswith=scope,
+        unit__level=level,
+        role__in=EDITORS,
+        user__is_active=True,
+    ).values_list("unit_id", "user_id", "role"):
+        people[unit_id][role].append(user_id)
+
+    drafts = []
+    for unit_id, roles in people.items():
+        if unit_id not in units:
+            continue
+        name, day = units[unit_id]
+        days_left = (day - today).days
+        offset = due_offset(days_left, offsets)
+        overdue = -OVERDUE_CATCH_UP_DAYS <= days_left <= -1
+        if offset is None and not overdue:
+            continue
+        step = "overdue" if overdue else f"d{offset}"
+        facts = {
+            "round": round_.name,
+            "campaign": campaign.name,
+            "day": _day(day),
+            "n": days_left,
+            "sent": sent.get(unit_id, 0),
+            "target": target,
+            "waiting": waiting.get(unit_id, 0),
+            "unit": name,
+        }
+        notices = []
+        if sent.get(unit_id, 0) < target:
+            notices.append(
+                (
+                    "send",
+                    roles[Role.NOMINATOR] + roles[Role.APPROVER],
+                    *_sender_text(facts, overdue),
+                    reverse("nominations:list"),
+                )
+            )
+        if waiting.get(unit_id):
+            notices.append(
+                (
+                    "review",
+                    roles[Role.APPROVER],
+                    *_reviewer_text(facts, overdue),
+                    reverse("nominations:queue"),
+                )
+            )
+        for what, users, kind, subject, body, url in notices:
+            drafts.extend(
+                Draft(
+                    key=f"reminder:{round_.pk}:{level}:{step}:{what}:{unit_id}:{user_id}",
+                    recipient_id=user_id,
+                    kind=kind,
+                    subject=subject,
+                    body=body,
+                    url=url,
+                )
+                for user_id in set(users)
+            )
+    return drafts
+
+
+def _sender_text(facts, overdue):
+    if overdue:
+        return (
+            MessageKind.OVERDUE,
+            _("Đã quá hạn chót %(day)s: %(round)s") % facts,
+            _(
+                "%(unit)s chưa gửi đủ hồ sơ của “%(round)s” (phong trào “%(campaign)s”): đã gửi "
+                "%(sent)s/%(target)s. Hạn chót là %(day)s. Hãy liên hệ cấp trên nếu cần gia hạn."
+            )
+            % facts,
+        )
+    return (
+        MessageKind.DEADLINE,
+        _("Còn %(n)s ngày đến hạn chót %(day)s: %(round)s") % facts,
+        _(
+            "%(unit)s đã gửi %(sent)s/%(target)s hồ sơ của “%(round)s” (phong trào "
+            "“%(campaign)s”). Hạn chót gửi là %(day)s."
+        )
+        % facts,
+    )
+
+
+def _reviewer_text(facts, overdue):
+    if overdue:
+        return (
+            MessageKind.OVERDUE,
+            _("Đã quá hạn xét %(day)s: %(waiting)s hồ sơ còn chờ") % facts,
+            _(
+                "%(waiting)s hồ sơ của “%(round)s” (phong trào “%(campaign)s”) vẫn chờ "
+                "%(unit)s xét; hạn chót là %(day)s."
+            )
+            % facts,
+        )
+    return (
+        MessageKind.REVIEW_WAITING,
+        _("%(waiting)s hồ sơ chờ xét, hạn chót %(day)s") % facts,
+        _(
+            "%(waiting)s hồ sơ của “%(round)s” (phong trào “%(campaign)s”) đang chờ %(unit)s "
+            "xét. Còn %(n)s ngày đến hạn chót %(day)s."
+        )
+        % facts,
+    )
+
+
+def _digest_scope(today: datetime.date) -> str:
+    year, week, _weekday = today.isocalendar()
+    return f"digest:{year}-W{week:02d}:"
+
+
+def _digest_drafts(now, today) -> list[Draft]:
+    """The weekly digest, for those who asked: what waits at their units, open rounds' next
+    deadlines. Once per ISO week (the key), from the first sweep of the week."""
+    users = list(
+        Preference.objects.filter(weekly_digest=True, user__is_active=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    if not users:
+        return []
+    waiting = dict(
+        Nomination.objects.filter(state=State.UNDER_REVIEW)
+        .values("current_unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("current_unit_id", "n")
+    )
+    totals = defaultdict(int)
+    for user_id, unit_id in Membership.objects.filter(
+        user_id__in=users, role=Role.APPROVER
+    ).values_list("user_id", "unit_id"):
+        totals[user_id] += waiting.get(unit_id, 0)
+    scope = _digest_scope(today)
+    return [
+        Draft(
+            key=f"{scope}{user_id}",
+            recipient_id=user_id,
+            kind=MessageKind.DIGEST,
+            subject=_("Tổng hợp tuần: %(n)s hồ sơ chờ bạn xét") % {"n": totals[user_id]},
+            body=_(
+                "Đến %(day)s, %(n)s hồ sơ đang chờ các đơn vị bạn phụ trách xét. Xem hàng chờ "
+                "xét để biết hạn chót của từng đợt."
+            )
+            % {"day": _day(today), "n": totals[user_id]},
+            url=reverse("nominations:queue"),
+        )
+        for user_id in users
+        if totals[user_id]
+    ]
