@@ -144,8 +144,7 @@ def resend(deliveries, *, actor) -> int:
         )
     )
     Delivery.objects.filter(pk__in=ids).update(status=DeliveryStatus.PENDING, next_attempt_at=None)
-    for pk in ids:
-        audit(actor=actor, action="notification.resend", target=Delivery(pk=pk))
+    audit(actor=actor, action="notification.resend", deliveries=ids)
     transaction.on_commit(lambda: enqueue(ids), robust=True)
     return len(ids)
 
