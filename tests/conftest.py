@@ -64,6 +64,55 @@ def celery_eager():
 
 
 @pytest.fixture
+def start_worker(settings, tmp_path):
+    """Start real `celery worker` processes on the test database; stopped after the test.
+    `start_worker(broker_url, **env)` returns a function that reads the worker's log."""
+    import subprocess
+    import sys
+    from urllib.parse import quote
+
+    workers = []
+
+    def start(broker_url: str, **extra_env):
+        db = connection.settings_dict
+        user = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
+        env = os.environ | {
+            "DATABASE_URL": f"postgres://{user}@{db['HOST'] or 'localhost'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}",
+            "REDIS_URL": broker_url,
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            **extra_env,
+        }
+        path = tmp_path / f"worker-{len(workers)}.log"
+        log = path.open("w")
+        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo"]
+        process = subprocess.Popen(
+            [*command, "-l", "info"], env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        workers.append((process, log))
+        return lambda: path.read_text()[-3000:]
+
+    yield start
+    for process, log in workers:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def wait_for(condition, *, seconds=90):
+    """Poll until `condition()` is true (a real worker runs at its own pace)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.3)
+    return False
+
+
+@pytest.fixture
 def chromium_path():
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if not path:

@@ -2,20 +2,15 @@
 report PDFs, evidence and lists, downloadable only by the requester, recorded in the timeline."""
 
 import io
-import os
-import subprocess
-import sys
-import time
 import zipfile
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from nominations.enums import EventKind
 from reporting import bundles, printing
 from reporting.models import Export, ExportStatus
+from tests.conftest import wait_for
 
 
 def zip_names(response) -> list[str]:
@@ -145,43 +140,21 @@ def test_a_failing_build_is_marked_failed(placed, users, clock, celery_eager, mo
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_real_worker_builds_the_bundle(
-    postgres, redis_url, settings, placed, users, clock, tmp_path
-):
+def test_a_real_worker_builds_the_bundle(postgres, redis_url, start_worker, placed, users, clock):
     """The task goes through Redis to a separate `celery worker` process on the same database."""
     from config.celery import app
 
     nomination = placed("under_review@commune")
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    env = os.environ | {
-        "DATABASE_URL": f"postgres://{credentials}@{db['HOST'] or 'localhost'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}",
-        "REDIS_URL": redis_url,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-    }
     app.control.purge()  # nothing left over from an earlier run
-    log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-l", "info"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        export = bundles.bundle_request(actor=users.commune, nomination=nomination)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            export.refresh_from_db()
-            if export.status in (ExportStatus.DONE, ExportStatus.FAILED):
-                break
-            time.sleep(0.5)
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
-        log.close()
-    assert export.status == ExportStatus.DONE, (tmp_path / "worker.log").read_text()[-3000:]
+    worker_log = start_worker(redis_url)
+    export = bundles.bundle_request(actor=users.commune, nomination=nomination)
+
+    def finished():
+        export.refresh_from_db()
+        return export.status in (ExportStatus.DONE, ExportStatus.FAILED)
+
+    wait_for(finished)
+    assert export.status == ExportStatus.DONE, worker_log()
     with export.file.open("rb") as handle:
         assert any(name.endswith(".pdf") for name in zipfile.ZipFile(handle).namelist())
     assert nomination.events.filter(kind=EventKind.EXPORTED).exists()
