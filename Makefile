@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup check-system lint format migrations-check check-deploy messages seed-province seed-nation worker bench ci clean
+.PHONY: run test setup check-system lint format migrations-check check-deploy messages seed-province seed-nation worker beat bench ci clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 / Python 3.11 is required: sudo apt-get install python3.11 python3.11-venv"; exit 1; }
@@ -69,6 +69,10 @@ seed-nation: $(STAMP)
 ## A Celery worker (needs REDIS_URL; without it tasks run inside the web process).
 worker: $(STAMP)
 	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2
+
+## Celery beat: the reminder sweep and the outbox requeue (schedule editable in the admin).
+beat: $(STAMP)
+	$(BIN)/celery -A config beat --loglevel=INFO --scheduler django_celery_beat.schedulers:DatabaseScheduler
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
