@@ -2,6 +2,7 @@
 a temporary folder, and timing that interleaves a measure with its baseline."""
 
 import datetime
+import io
 import logging
 import statistics
 import tempfile
@@ -26,18 +27,10 @@ def throwaway_database():
     with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
         connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         try:
-            call_command("seed_demo", verbosity=0, stdout=_Null())
+            call_command("seed_demo", verbosity=0, stdout=io.StringIO())
             yield
         finally:
             connection.creation.destroy_test_db(old_name, verbosity=0)
-
-
-class _Null:
-    def write(self, *args):
-        pass
-
-    def flush(self):
-        pass
 
 
 @contextmanager

@@ -21,7 +21,8 @@ from campaigns.models import Extension, Quota, Round
 from notifications.models import MessageKind, Preference
 from notifications.services import Draft, notify, unwritten
 from units.enums import Role, UnitLevel
-from units.models import Membership, Unit
+from units.models import Unit
+from units.selectors import live_memberships
 
 from .enums import Action, State
 from .models import ChainStep, Nomination
@@ -36,7 +37,8 @@ def _day(value: datetime.date) -> str:
 
 def _users_at(unit_id: int, roles) -> list[int]:
     return list(
-        Membership.objects.filter(unit_id=unit_id, role__in=roles, user__is_active=True)
+        live_memberships()
+        .filter(unit_id=unit_id, role__in=roles)
         .values_list("user_id", flat=True)
         .distinct()
     )
@@ -122,7 +124,8 @@ def _transition_text(nomination, action, reason):
 # --- the sweep --------------------------------------------------------------------------------
 @dataclass
 class SweepResult:
-    drafts: int = 0
+    """What the sweep wrote (in a dry run: would write), in all and by kind."""
+
     written: int = 0
     by_kind: dict = field(default_factory=lambda: defaultdict(int))
 
@@ -159,19 +162,13 @@ def sweep(*, now=None, dry_run: bool = False) -> SweepResult:
 
 def _write(drafts, scope, result, dry_run):
     if dry_run:
-        drafts = unwritten(drafts, scope=scope)
-        result.drafts += len(drafts)
-        for draft in drafts:
-            result.by_kind[draft.kind] += 1
-        return
-    result.drafts += len(drafts)
-    if not drafts:
-        return
-    with transaction.atomic():
-        written = notify(drafts, scope=scope)
+        written = unwritten(drafts, scope=scope)
+    else:
+        with transaction.atomic():
+            written = notify(drafts, scope=scope)
     result.written += len(written)
-    for message in written:
-        result.by_kind[message.kind] += 1
+    for item in written:
+        result.by_kind[item.kind] += 1
 
 
 def _round_level_drafts(round_, deadline, extensions, today) -> list[Draft]:
@@ -208,12 +205,11 @@ def _round_level_drafts(round_, deadline, extensions, today) -> list[Draft]:
         )
     ) or (1 if level in (UnitLevel.SCHOOL, UnitLevel.SUBUNIT) else 0)
     people = defaultdict(lambda: defaultdict(list))
-    for unit_id, user_id, role in Membership.objects.filter(
-        unit__path__startswith=scope,
-        unit__level=level,
-        role__in=EDITORS,
-        user__is_active=True,
-    ).values_list("unit_id", "user_id", "role"):
+    for unit_id, user_id, role in (
+        live_memberships()
+        .filter(unit__path__startswith=scope, unit__level=level, role__in=EDITORS)
+        .values_list("unit_id", "user_id", "role")
+    ):
         people[unit_id][role].append(user_id)
 
     drafts = []
@@ -337,9 +333,11 @@ def _digest_drafts(now, today) -> list[Draft]:
         .values_list("current_unit_id", "n")
     )
     totals = defaultdict(int)
-    for user_id, unit_id in Membership.objects.filter(
-        user_id__in=users, role=Role.APPROVER
-    ).values_list("user_id", "unit_id"):
+    for user_id, unit_id in (
+        live_memberships()
+        .filter(user_id__in=users, role=Role.APPROVER)
+        .values_list("user_id", "unit_id")
+    ):
         totals[user_id] += waiting.get(unit_id, 0)
     scope = _digest_scope(today)
     return [

@@ -13,10 +13,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.audit import audit
 from units.models import User
 
 from . import channels
-from .models import Delivery, DeliveryStatus, Message
+from .models import Delivery, DeliveryStatus, Message, Preference
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
@@ -136,8 +137,6 @@ def requeue_due(*, now=None) -> int:
 
 def resend(deliveries, *, actor) -> int:
     """An admin sends again what failed or what a dead worker left unsure."""
-    from core.audit import audit
-
     ids = list(
         deliveries.filter(status__in=[DeliveryStatus.FAILED, DeliveryStatus.SENDING]).values_list(
             "pk", flat=True
@@ -157,6 +156,4 @@ def mark_read(*, user, ids=None) -> int:
 
 
 def set_weekly_digest(*, user, on: bool) -> None:
-    from .models import Preference
-
     Preference.objects.update_or_create(user=user, defaults={"weekly_digest": on})

@@ -12,6 +12,11 @@ from django.db.models import Count, Q, QuerySet
 from .models import Membership, Person, Unit
 
 
+def live_memberships() -> QuerySet[Membership]:
+    """Roles that count today: the membership and its user both active (who gets notices)."""
+    return Membership.objects.filter(is_active=True, user__is_active=True)
+
+
 def memberships_of(user) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()

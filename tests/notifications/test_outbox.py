@@ -48,7 +48,12 @@ def test_a_submission_tells_the_next_reviewers_and_e_mails_them_once(
 
 
 def test_a_return_goes_back_to_the_nominating_unit_with_the_reason(placed, users, clock):
+    from units.models import Membership
+
     nomination = placed("under_review@commune")
+    departed = Membership.objects.create(
+        user=users.sibling, unit=nomination.nominating_unit, role="nominator", is_active=False
+    )
     services.transition(
         actor=users.commune, nomination=nomination, action=Action.RETURN, reason="Thiếu ảnh"
     )
@@ -58,6 +63,7 @@ def test_a_return_goes_back_to_the_nominating_unit_with_the_reason(placed, users
         (users.principal, MessageKind.RETURNED),
     }
     assert "Lý do: Thiếu ảnh" in Message.objects.first().body
+    assert not Message.objects.filter(recipient=departed.user).exists()  # a role that ended
 
 
 def test_no_message_for_a_change_that_rolled_back(placed, users, clock):

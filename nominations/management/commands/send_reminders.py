@@ -17,6 +17,6 @@ class Command(BaseCommand):
         result = sweep(dry_run=dry_run)
         kinds = ", ".join(f"{k}: {n}" for k, n in sorted(result.by_kind.items())) or "—"
         if dry_run:
-            self.stdout.write(f"Sẽ gửi {result.drafts} thông báo chưa gửi trước đó ({kinds}).")
+            self.stdout.write(f"Sẽ gửi {result.written} thông báo chưa gửi trước đó ({kinds}).")
         else:
             self.stdout.write(f"Đã ghi {result.written} thông báo mới ({kinds}).")
