@@ -18,6 +18,7 @@ class MessageKind(models.TextChoices):
     REVIEW_WAITING = "review_waiting", _("Hồ sơ đang chờ xét")
     OVERDUE = "overdue", _("Đã quá hạn chót")
     DIGEST = "digest", _("Tổng hợp hằng tuần")
+    PUBLIC_COMMENT = "public_comment", _("Có ý kiến của công chúng")
 
 
 class Message(models.Model):
