@@ -1,0 +1,115 @@
+"""Forms of the yearly implementation report: they validate what the user typed and hand it to
+the services, which check it again."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from units.forms import DateInput
+
+from .enums import SECTION_MAX_CHARS
+
+
+class ReportCallForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Đơn vị yêu cầu"), queryset=None, empty_label=None)
+    year = forms.IntegerField(
+        label=_("Năm học (năm kết thúc)"),
+        min_value=2000,
+        max_value=2100,
+        help_text=_("Năm kết thúc năm học: 2026 là năm học 2025 - 2026."),
+    )
+    title = forms.CharField(
+        label=_("Tên báo cáo"),
+        max_length=255,
+        required=False,
+        help_text=_(
+            "Dòng trích yếu in dưới chữ BÁO CÁO. Để trống để dùng: “Kết quả thực hiện công tác "
+            "tuyên truyền, nhân rộng điển hình tiên tiến năm học …”."
+        ),
+    )
+    due_on = forms.DateField(
+        label=_("Hạn gửi"),
+        widget=DateInput(),
+        help_text=_("Các đơn vị trực thuộc gửi báo cáo trước hết ngày này."),
+    )
+    instructions = forms.CharField(
+        label=_("Hướng dẫn cho đơn vị"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is None:  # editing: the unit and the year are fixed
+            del self.fields["unit"]
+            del self.fields["year"]
+        else:
+            self.fields["unit"].queryset = units
+            self.fields["year"].initial = timezone.localdate().year
+
+
+SECTION_HELP = {
+    "direction": _(
+        "Kế hoạch của đơn vị, văn bản chỉ đạo, phân công thực hiện; việc phát hiện, lựa chọn, "
+        "bồi dưỡng điển hình tiên tiến."
+    ),
+    "propagation": _(
+        "Các hình thức tuyên truyền đã làm (trang thông tin điện tử, mạng xã hội, bảng tin, "
+        "hội nghị biểu dương, giao lưu, trao đổi kinh nghiệm), số tin, bài; điển hình, mô hình "
+        "được nhân rộng và kết quả."
+    ),
+    "difficulties": _("Những gì chưa làm được và nguyên nhân."),
+    "proposals": _("Đề xuất với cấp trên; phương hướng năm học tới."),
+}
+
+
+class ReportForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    number = forms.CharField(
+        label=_("Số, ký hiệu văn bản"),
+        max_length=64,
+        required=False,
+        help_text=_("Ví dụ: 25/BC-THPTST. Để trống nếu ghi tay khi đóng dấu."),
+    )
+    direction = forms.CharField(
+        label=_("Công tác chỉ đạo, triển khai thực hiện"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=SECTION_MAX_CHARS,
+        required=False,
+        help_text=SECTION_HELP["direction"],
+    )
+    propagation = forms.CharField(
+        label=_("Kết quả tuyên truyền, nhân rộng điển hình tiên tiến"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=SECTION_MAX_CHARS,
+        required=False,
+        help_text=SECTION_HELP["propagation"],
+    )
+    difficulties = forms.CharField(
+        label=_("Hạn chế, khó khăn, vướng mắc"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=SECTION_MAX_CHARS,
+        required=False,
+        help_text=SECTION_HELP["difficulties"],
+    )
+    proposals = forms.CharField(
+        label=_("Đề xuất, kiến nghị"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=SECTION_MAX_CHARS,
+        required=False,
+        help_text=SECTION_HELP["proposals"],
+    )
+    signer_title = forms.CharField(
+        label=_("Chức danh người ký"),
+        max_length=128,
+        required=False,
+        help_text=_("Ví dụ: Hiệu trưởng; KT. Hiệu trưởng / Phó Hiệu trưởng."),
+    )
+    signer_name = forms.CharField(label=_("Họ và tên người ký"), max_length=150, required=False)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do trả lại"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Đơn vị sẽ nhận được lý do này cùng thông báo."),
+    )
