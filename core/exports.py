@@ -29,13 +29,23 @@ def safe_dataset(dataset: tablib.Dataset) -> tablib.Dataset:
     return safe
 
 
-def spreadsheet_response(dataset: tablib.Dataset, *, basename: str, fmt: str) -> HttpResponse:
-    fmt = fmt if fmt in CONTENT_TYPES else "xlsx"
-    dataset = safe_dataset(dataset)
-    # utf-8-sig: Excel opens a CSV with a byte-order mark as UTF-8 and shows diacritics right.
-    body = dataset.export("xlsx") if fmt == "xlsx" else dataset.export("csv").encode("utf-8-sig")
+def _attachment(body, *, basename: str, fmt: str) -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{basename}-{stamp}.{fmt}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def spreadsheet_response(dataset: tablib.Dataset, *, basename: str, fmt: str) -> HttpResponse:
+    fmt = fmt if fmt in CONTENT_TYPES else "xlsx"
+    dataset = safe_dataset(dataset)
+    # utf-8-sig: Excel opens a CSV with a byte-order mark as UTF-8 and shows diacritics right.
+    body = dataset.export("xlsx") if fmt == "xlsx" else dataset.export("csv").encode("utf-8-sig")
+    return _attachment(body, basename=basename, fmt=fmt)
+
+
+def workbook_response(datasets: list[tablib.Dataset], *, basename: str) -> HttpResponse:
+    """Several tables as the sheets of one .xlsx (each dataset's title names its sheet)."""
+    book = tablib.Databook([safe_dataset(dataset) for dataset in datasets])
+    return _attachment(book.export("xlsx"), basename=basename, fmt="xlsx")

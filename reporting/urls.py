@@ -1,10 +1,19 @@
 from django.urls import include, path
 
-from . import views
+from . import dashboard_views, views
 
 app_name = "reporting"
 
 urlpatterns = [
+    path("bang-dieu-khien/", dashboard_views.DashboardView.as_view(), name="dashboard"),
+    path(
+        "bang-dieu-khien/xuat/",
+        dashboard_views.DashboardExportView.as_view(),
+        name="dashboard_export",
+    ),
+    path(
+        "bang-dieu-khien/in.pdf", dashboard_views.DashboardPdfView.as_view(), name="dashboard_pdf"
+    ),
     path(
         "ho-so/<int:pk>/bao-cao.pdf", views.NominationReportView.as_view(), name="nomination_report"
     ),

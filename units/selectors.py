@@ -39,11 +39,15 @@ def _outermost(paths: Iterable[str]) -> tuple[str, ...]:
 def _memberships(user) -> list[tuple[str, str]]:
     """(role, unit path) of the user's active memberships, cached on the user object, which
     lives for one request, so that the many permission checks of a page cost one query."""
-    if "_memberships_cache" not in user.__dict__:
-        user._memberships_cache = list(
+    # In the object's own __dict__, as scope_paths does: request.user is a SimpleLazyObject,
+    # whose __dict__ is the proxy's while attribute writes go to the wrapped user, so checking
+    # one and writing the other never hit and queried on every call.
+    cache = user.__dict__
+    if "_memberships_cache" not in cache:
+        cache["_memberships_cache"] = list(
             Membership.objects.filter(user=user, is_active=True).values_list("role", "unit__path")
         )
-    return user._memberships_cache
+    return cache["_memberships_cache"]
 
 
 def scope_paths(user, *, roles: Iterable[str] | None = None) -> tuple[str, ...]:
