@@ -12,7 +12,9 @@ import django
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
-        "--only", choices=["report", "import", "bundle", "dashboard", "sweep"], action="append"
+        "--only",
+        choices=["report", "import", "bundle", "dashboard", "honour", "sweep"],
+        action="append",
     )
     parser.add_argument("--quick", action="store_true", help="fewer repeats and rows (smoke run)")
     args = parser.parse_args()
@@ -20,16 +22,20 @@ def main() -> None:
     django.setup()
     from django.db import connection
 
-    from . import bundle, dashboard, imports, report, sweep
+    from . import bundle, dashboard, honour, imports, report, sweep
     from .harness import throwaway_database
 
-    chosen = args.only or ["report", "import", "bundle", "dashboard", "sweep"]
+    chosen = args.only or ["report", "import", "bundle", "dashboard", "honour", "sweep"]
     runs = {
         "report": lambda: report.run(repeat=3 if args.quick else 9),
         "import": lambda: imports.run(rows=1_000 if args.quick else 10_000),
         "bundle": lambda: bundle.run(dossiers=5 if args.quick else 40),
         # Grows the database to the `province` tree and its demo dossiers (before the sweep).
         "dashboard": lambda: dashboard.run(
+            scale="demo" if args.quick else "province", repeat=3 if args.quick else 9
+        ),
+        # The public honour board on the same `province` data.
+        "honour": lambda: honour.run(
             scale="demo" if args.quick else "province", repeat=3 if args.quick else 9
         ),
         # Last: it grows the database to the national tree (about 3 minutes of seeding).

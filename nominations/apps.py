@@ -7,4 +7,11 @@ class NominationsConfig(AppConfig):
     verbose_name = _("Hồ sơ đề nghị")
 
     def ready(self):
-        from . import importers  # noqa: F401  (registers the registration-list importer)
+        from units.demo import register_seeder
+
+        from . import (
+            demo,
+            importers,  # noqa: F401  (registers the registration-list importer)
+        )
+
+        register_seeder(demo.seed)

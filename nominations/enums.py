@@ -46,6 +46,7 @@ class EventKind(models.TextChoices):
     VOTED = "voted", _("Hội đồng bỏ phiếu")
     DOWNLOADED = "downloaded", _("Tải tệp")
     EXPORTED = "exported", _("Xuất dữ liệu")
+    PUBLISHED = "published", _("Công khai, lấy ý kiến")
 
 
 class ThresholdBasis(models.TextChoices):

@@ -3,6 +3,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.core import signing
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +12,7 @@ from units.forms import DateInput
 from units.models import Person, Unit
 
 from .enums import Eligibility, State, ThresholdBasis
-from .models import CouncilSession
+from .models import CommentKind, CouncilSession
 
 YES_NO = [("", _("— chưa đánh giá —")), ("yes", _("Đạt")), ("no", _("Chưa đạt"))]
 CV_FIELDS = [
@@ -279,3 +280,79 @@ class VoteForm(forms.Form):
     votes_for = forms.IntegerField(label=_("Đồng ý"), min_value=0)
     votes_against = forms.IntegerField(label=_("Không đồng ý"), min_value=0)
     votes_abstain = forms.IntegerField(label=_("Không biểu quyết"), min_value=0, initial=0)
+
+
+class ConsultationForm(forms.Form):
+    """The deciding unit's list for public consultation."""
+
+    nominations = forms.ModelMultipleChoiceField(
+        label=_("Hồ sơ công khai"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    opens_on = forms.DateField(label=_("Công khai từ ngày"), widget=DateInput())
+    days = forms.IntegerField(label=_("Số ngày công khai"), min_value=1, max_value=60)
+    note = forms.CharField(
+        label=_("Thông báo kèm theo"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nominations"].queryset = candidates
+        self.fields["nominations"].label_from_instance = lambda n: f"{n.nominee} — {n.title.name}"
+
+
+# Anti-spam without a captcha: a field people never see (bots fill it), and a signed time stamp
+# (a person takes more than a few seconds to write; a replayed form expires).
+FORM_MIN_SECONDS = 3
+FORM_MAX_AGE = 2 * 60 * 60
+_SIGNER_SALT = "nominations.public-comment"
+
+
+def comment_token() -> str:
+    return signing.TimestampSigner(salt=_SIGNER_SALT).sign("comment")
+
+
+class PublicCommentForm(forms.Form):
+    nomination = forms.ModelChoiceField(label=_("Ý kiến về hồ sơ"), queryset=None)
+    kind = forms.ChoiceField(label=_("Loại ý kiến"), choices=CommentKind.choices)
+    author_name = forms.CharField(label=_("Họ và tên"), max_length=120)
+    author_contact = forms.CharField(
+        label=_("Điện thoại hoặc thư điện tử (không công khai)"), max_length=120, required=False
+    )
+    text = forms.CharField(
+        label=_("Nội dung"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    website = forms.CharField(
+        label=_("Để trống ô này"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nomination"].queryset = entries
+        self.fields["nomination"].label_from_instance = lambda n: f"{n.nominee} — {n.title.name}"
+        self.fields["token"].initial = comment_token()
+
+    @property
+    def is_bot(self) -> bool:
+        """Filled the field people never see: refuse without saying why."""
+        return bool(self.data.get("website"))
+
+    def clean_token(self):
+        signer = signing.TimestampSigner(salt=_SIGNER_SALT)
+        try:
+            signer.unsign(self.cleaned_data["token"], max_age=FORM_MAX_AGE)
+        except signing.SignatureExpired as exc:
+            raise forms.ValidationError(
+                _("Trang đã mở quá lâu; hãy gửi lại ý kiến (nội dung vẫn được giữ).")
+            ) from exc
+        except signing.BadSignature as exc:
+            raise forms.ValidationError(_("Biểu mẫu không hợp lệ; hãy tải lại trang.")) from exc
+        try:
+            signer.unsign(self.cleaned_data["token"], max_age=FORM_MIN_SECONDS)
+        except signing.SignatureExpired:
+            return self.cleaned_data["token"]
+        raise forms.ValidationError(
+            _("Ý kiến được gửi quá nhanh; hãy đọc lại nội dung rồi gửi lần nữa.")
+        )

@@ -88,6 +88,9 @@ class Nomination(models.Model):
         related_name="+",
     )
     nominee_key = models.CharField(max_length=255, db_index=True, editable=False)
+    # The nominee's name and unit folded (lower case, no diacritics) for the public search: one
+    # column the database can index, "nguyen thi anh" matching "Nguyễn Thị Ánh" on any engine.
+    search_text = models.CharField(max_length=512, blank=True, editable=False)
     nominating_unit = models.ForeignKey(
         "units.Unit", verbose_name=_("đơn vị đề nghị"), on_delete=models.PROTECT, related_name="+"
     )
@@ -378,3 +381,78 @@ class ChainStep(models.Model):
 
     def __str__(self):
         return f"{self.nomination_id}#{self.position}: {self.unit_id}"
+
+
+class Consultation(models.Model):
+    """A list the deciding unit publishes for comment before it approves ("công khai, lấy ý
+    kiến"): open to anyone from `opens_on` to the end of `closes_on`."""
+
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("đơn vị công khai"),
+        on_delete=models.PROTECT,
+        related_name="consultations",
+    )
+    round = models.ForeignKey(
+        "campaigns.Round",
+        verbose_name=_("đợt xét"),
+        on_delete=models.PROTECT,
+        related_name="consultations",
+    )
+    nominations = models.ManyToManyField(
+        Nomination, verbose_name=_("hồ sơ công khai"), related_name="consultations"
+    )
+    opens_on = models.DateField(_("ngày bắt đầu"))
+    closes_on = models.DateField(_("ngày kết thúc"))
+    note = models.TextField(_("thông báo kèm theo"), blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đợt công khai, lấy ý kiến")
+        verbose_name_plural = _("công khai, lấy ý kiến")
+        ordering = ["-opens_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=models.F("opens_on")), name="consultation_dates"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit} {self.opens_on:%d/%m/%Y}–{self.closes_on:%d/%m/%Y}"
+
+
+class CommentKind(models.TextChoices):
+    OPINION = "opinion", _("Góp ý")
+    OBJECTION = "objection", _("Phản ánh, không đồng ý")
+
+
+class ConsultationComment(models.Model):
+    """A comment or objection from the public on one dossier of a consultation. Who sent it is
+    seen only by the deciding unit; the sender's address is kept as a keyed digest, for rate
+    limiting and abuse reports, never in clear."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.PROTECT, related_name="comments"
+    )
+    nomination = models.ForeignKey(
+        Nomination, on_delete=models.PROTECT, related_name="public_comments"
+    )
+    kind = models.CharField(
+        _("loại ý kiến"), max_length=12, choices=CommentKind.choices, default=CommentKind.OPINION
+    )
+    author_name = models.CharField(_("họ và tên người gửi"), max_length=120)
+    author_contact = models.CharField(_("điện thoại hoặc thư điện tử"), max_length=120, blank=True)
+    text = models.TextField(_("nội dung"))
+    sender_digest = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ý kiến của công chúng")
+        verbose_name_plural = _("ý kiến của công chúng")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.nomination_id}: {self.author_name}"

@@ -73,6 +73,36 @@ def transition_notices(nomination: Nomination, action: str, *, actor, reason: st
     )
 
 
+def comment_notices(comment) -> None:
+    """A comment from the public reaches the approvers and the council secretary who decide."""
+    nomination = comment.nomination
+    recipients = _users_at(comment.consultation.unit_id, [Role.APPROVER, Role.COUNCIL_SECRETARY])
+    with translation.override("vi"):
+        subject = _("Ý kiến của công chúng về hồ sơ: %(nominee)s") % {"nominee": nomination.nominee}
+        body = _(
+            "%(kind)s về hồ sơ đề nghị “%(title)s” cho %(nominee)s, gửi qua trang công khai, "
+            "lấy ý kiến. Xem nội dung trên trang hồ sơ."
+        ) % {
+            "kind": comment.get_kind_display(),
+            "title": nomination.title.name,
+            "nominee": nomination.nominee,
+        }
+    url = reverse("nominations:detail", args=[nomination.pk])
+    notify(
+        [
+            Draft(
+                key=f"comment:{comment.pk}:{user_id}",
+                recipient_id=user_id,
+                kind=MessageKind.PUBLIC_COMMENT,
+                subject=subject,
+                body=body,
+                url=url,
+            )
+            for user_id in recipients
+        ]
+    )
+
+
 def _transition_text(nomination, action, reason):
     who = {
         "nominee": str(nomination.nominee),

@@ -6,13 +6,18 @@ teams. A unit above that has not been reached does not see a draft, however far 
 reaches; a sibling never sees it, even one under the same commune.
 """
 
+import datetime
+
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from units.models import Unit
 from units.selectors import is_unrestricted, membership_paths
 
 from .enums import State
-from .models import ChainStep, Nomination
+from .models import ChainStep, Consultation, ConsultationComment, Nomination
+
+_RECENT = datetime.timedelta(days=90)
 
 LIST_RELATED = (
     "campaign",
@@ -80,3 +85,49 @@ def timeline(nomination: Nomination):
     return nomination.events.select_related("actor", "from_unit", "to_unit").order_by(
         "created_at", "pk"
     )
+
+
+# --- public consultation ----------------------------------------------------------------------
+def consultations_public(*, today):
+    """Consultations the public can read: open ones first, then those ended in the last 90 days
+    (the list stays public for a while after its period, as a record)."""
+    return (
+        Consultation.objects.filter(opens_on__lte=today, closes_on__gte=today - _RECENT)
+        .select_related("unit", "round__campaign")
+        .annotate(size=Count("nominations", distinct=True))
+        .order_by("-closes_on", "-pk")
+    )
+
+
+def consultation_entries(consultation):
+    """The dossiers of a consultation with the public fields only (no CV, no evidence)."""
+    return consultation.nominations.select_related(
+        "title", "nominee_person", "nominee_unit", "nominating_unit"
+    ).order_by("category", "nominating_unit__name", "pk")
+
+
+def public_comments_for(user, nomination) -> QuerySet[ConsultationComment]:
+    """Comments from the public, for the unit that decides (and system administrators)."""
+    if is_unrestricted(user) or nomination.deciding_unit.path in membership_paths(user):
+        return nomination.public_comments.select_related("consultation")
+    return ConsultationComment.objects.none()
+
+
+def consultations_of(unit) -> QuerySet[Consultation]:
+    return (
+        Consultation.objects.filter(unit=unit)
+        .select_related("round__campaign")
+        .annotate(
+            size=Count("nominations", distinct=True), comment_count=Count("comments", distinct=True)
+        )
+    )
+
+
+# --- the public honour board ------------------------------------------------------------------
+HONOUR_BOARD_VERSION = "honour-board:version"
+
+
+def honour_board_version() -> str:
+    """Part of every cache key of the public honour board; a recognition or revocation changes
+    it (see services.transition), so cached pages never outlive the data they show."""
+    return cache.get_or_set(HONOUR_BOARD_VERSION, "0", timeout=None)

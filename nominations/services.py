@@ -6,8 +6,11 @@ eligibility rules, council vote), then saves, appends to the timeline and announ
 once the transaction commits.
 """
 
+import datetime
+import uuid
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +19,7 @@ from django.utils.translation import gettext as _
 from campaigns.enums import CampaignStatus
 from campaigns.models import Quota
 from campaigns.selectors import closes_at, deadline_for
+from core.audit import audit
 from core.text import clean_text
 from core.validators import EVIDENCE_TYPES, evidence_kind, validate_photo
 from criteria.eligibility import evaluate_rules
@@ -39,6 +43,9 @@ from .enums import (
 from .models import (
     Assessment,
     ChainStep,
+    CommentKind,
+    Consultation,
+    ConsultationComment,
     CouncilSession,
     CouncilVote,
     Decision,
@@ -48,7 +55,8 @@ from .models import (
     NominationEvent,
     Review,
 )
-from .text import nominee_key, sanitise_summary, word_count
+from .selectors import HONOUR_BOARD_VERSION
+from .text import nominee_key, sanitise_summary, search_text, word_count
 from .workflow import BY_ACTION, acts_as, not_allowed_message
 
 EDITOR_ROLES = (Role.NOMINATOR, Role.APPROVER)
@@ -114,6 +122,7 @@ def nomination_create(
         nominee_person=person,
         nominee_unit=nominee_unit,
         nominee_key=nominee_key(person=person, unit=nominee_unit),
+        search_text=search_text(person=person, unit=nominee_unit, nominating_unit=nominating_unit),
         nominating_unit=nominating_unit,
         current_unit=nominating_unit,
         deciding_unit=chain[-1],
@@ -499,6 +508,8 @@ def _guard(name, nomination, steps, now) -> list[str]:
                 % {"u": steps[last].unit.name}
             ]
         )
+    if name == "consulted":
+        return consultation_problems(nomination, today=timezone.localtime(now).date())
     if name == "council_passed":
         if not nomination.campaign.requires_council_vote:
             return []
@@ -594,7 +605,13 @@ def transition(
         data={"decision": decision.number} if decision else {},
     )
     notices.transition_notices(nomination, action, actor=actor, reason=reason)
+    if action in (Action.RECOGNISE, Action.REVOKE):
+        transaction.on_commit(_honour_board_changed)
     return nomination
+
+
+def _honour_board_changed():
+    cache.set(HONOUR_BOARD_VERSION, uuid.uuid4().hex, timeout=None)
 
 
 def _record_recognition(nomination, decision):
@@ -775,3 +792,116 @@ def council_vote_record(
         },
     )
     return vote
+
+
+# --- public consultation ----------------------------------------------------------------------
+def consultation_problems(nomination: Nomination, *, today: datetime.date) -> list[str]:
+    """A campaign that requires public consultation approves a dossier only after its list has
+    been public at the deciding unit for the whole period."""
+    if not nomination.campaign.requires_public_consultation:
+        return []
+    closes = list(
+        nomination.consultations.filter(unit=nomination.deciding_unit).values_list(
+            "closes_on", flat=True
+        )
+    )
+    if any(day < today for day in closes):
+        return []
+    if closes:
+        return [
+            _("Hồ sơ đang được công khai lấy ý kiến đến hết ngày %(day)s; hãy duyệt sau ngày đó.")
+            % {"day": max(closes).strftime("%d/%m/%Y")}
+        ]
+    return [
+        _(
+            "Phong trào yêu cầu công khai, lấy ý kiến trước khi duyệt; hãy công khai danh sách "
+            "có hồ sơ này."
+        )
+    ]
+
+
+def consultation_candidates(round_, unit):
+    """The dossiers `unit` may put up for consultation: under review there, and it decides
+    (in one round, or in any when `round_` is None)."""
+    candidates = Nomination.objects.filter(
+        current_unit=unit, deciding_unit=unit, state=State.UNDER_REVIEW
+    )
+    return candidates if round_ is None else candidates.filter(round=round_)
+
+
+@transaction.atomic
+def consultation_publish(
+    *, actor, unit, round_, nominations, opens_on: datetime.date, days: int, note: str = ""
+) -> Consultation:
+    """Publish the dossiers the deciding unit intends to approve, for `days` days from
+    `opens_on` (inclusive)."""
+    if not has_role_at(actor, unit, Role.APPROVER):
+        raise PermissionDenied
+    allowed = set(consultation_candidates(round_, unit).values_list("pk", flat=True))
+    chosen = [n for n in nominations if n.pk in allowed]
+    if not chosen:
+        raise ValidationError(_("Hãy chọn ít nhất một hồ sơ đang chờ đơn vị xét và quyết định."))
+    if len(chosen) != len(nominations):
+        raise ValidationError(_("Chỉ công khai được hồ sơ đang chờ đơn vị xét và quyết định."))
+    if not 1 <= days <= 60:
+        raise ValidationError(_("Số ngày công khai phải từ 1 đến 60."))
+    consultation = Consultation.objects.create(
+        unit=unit,
+        round=round_,
+        opens_on=opens_on,
+        closes_on=opens_on + datetime.timedelta(days=days - 1),
+        note=clean_text(note),
+        published_by=actor,
+    )
+    consultation.nominations.set(chosen)
+    period = {
+        "from": opens_on.strftime("%d/%m/%Y"),
+        "to": consultation.closes_on.strftime("%d/%m/%Y"),
+    }
+    NominationEvent.objects.bulk_create(
+        NominationEvent(
+            nomination=n,
+            actor=actor,
+            kind=EventKind.PUBLISHED,
+            from_state=n.state,
+            to_state=n.state,
+            data={"consultation": consultation.pk, **period},
+        )
+        for n in chosen
+    )
+    audit(actor=actor, action="consultation.publish", target=consultation, count=len(chosen))
+    return consultation
+
+
+@transaction.atomic
+def consultation_comment_add(
+    *,
+    consultation: Consultation,
+    nomination: Nomination,
+    kind: str,
+    author_name: str,
+    author_contact: str,
+    text: str,
+    sender_digest: str,
+    today: datetime.date,
+) -> ConsultationComment:
+    """A comment from the public (no account). The anti-spam checks belong to the form; this
+    checks what the data says: the period is open and the dossier is on the list."""
+    if not consultation.opens_on <= today <= consultation.closes_on:
+        raise ValidationError(_("Đợt lấy ý kiến này không còn nhận ý kiến."))
+    if not consultation.nominations.filter(pk=nomination.pk).exists():
+        raise ValidationError(_("Hồ sơ này không có trong danh sách công khai."))
+    author_name, text = clean_text(author_name), (text or "").strip()
+    if not author_name or not text:
+        raise ValidationError(_("Hãy ghi họ tên và nội dung ý kiến."))
+    comment = ConsultationComment.objects.create(
+        consultation=consultation,
+        nomination=nomination,
+        kind=CommentKind(kind),
+        author_name=author_name,
+        author_contact=clean_text(author_contact),
+        text=text,
+        sender_digest=sender_digest,
+    )
+    notices.comment_notices(comment)
+    return comment

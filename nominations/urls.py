@@ -33,4 +33,11 @@ urlpatterns = [
     path("hang-cho/", views.QueueView.as_view(), name="queue"),
     path("hoi-dong/", views.CouncilListView.as_view(), name="council_list"),
     path("hoi-dong/<int:pk>/", views.CouncilDetailView.as_view(), name="council_detail"),
+    path(
+        "lay-y-kien/cong-khai/", views.ConsultationManageView.as_view(), name="consultation_manage"
+    ),
+    path("lay-y-kien/", views.ConsultationListPublicView.as_view(), name="consultation_list"),
+    path(
+        "lay-y-kien/<int:pk>/", views.ConsultationPublicView.as_view(), name="consultation_public"
+    ),
 ]

@@ -86,7 +86,7 @@ TRANSITIONS = (
         frozenset({State.UNDER_REVIEW}),
         State.APPROVED,
         CURRENT_APPROVER,
-        guards=("at_deciding", "council_passed"),
+        guards=("at_deciding", "consulted", "council_passed"),
     ),
     Transition(
         Action.RECOGNISE,

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import dashboard_views, views
+from . import dashboard_views, public_views, views
 
 app_name = "reporting"
 
@@ -13,6 +13,18 @@ urlpatterns = [
     ),
     path(
         "bang-dieu-khien/in.pdf", dashboard_views.DashboardPdfView.as_view(), name="dashboard_pdf"
+    ),
+    # The public honour board: no login.
+    path("vinh-danh/", public_views.HonourBoardView.as_view(), name="honour_board"),
+    path("vinh-danh/<int:pk>/", public_views.ExemplarView.as_view(), name="exemplar"),
+    path(
+        "vinh-danh/<int:pk>/anh/", public_views.ExemplarPhotoView.as_view(), name="exemplar_photo"
+    ),
+    path("vinh-danh/atom.xml", public_views.HonourFeed(), name="honour_feed"),
+    path(
+        "vinh-danh/don-vi/<str:code>/atom.xml",
+        public_views.HonourFeed(),
+        name="honour_unit_feed",
     ),
     path(
         "ho-so/<int:pk>/bao-cao.pdf", views.NominationReportView.as_view(), name="nomination_report"

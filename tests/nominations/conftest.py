@@ -163,8 +163,8 @@ PLACES = {
 def placed(new_nomination):
     """A complete dossier put straight into a place of PLACES (bypassing the workflow)."""
 
-    def make(place):
-        nomination = new_nomination()
+    def make(place, **kwargs):
+        nomination = new_nomination(**kwargs)
         state, position, returned_from = PLACES[place]
         steps = list(nomination.steps.order_by("position"))
         Nomination.objects.filter(pk=nomination.pk).update(
