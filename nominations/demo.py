@@ -40,6 +40,7 @@ from .models import (
     Nomination,
     NominationEvent,
 )
+from .services import cv_from
 from .text import nominee_key, sanitise_summary, search_text, word_count
 
 CAMPAIGN = "SGD-DN-DHTT-2024-2027"
@@ -274,7 +275,7 @@ def _seed(campaign, actor) -> int:
             version=1 + reached + (state != State.DRAFT),
             achievement_summary=summary,
             summary_words=word_count(summary),
-            cv=_cv(person),
+            cv=cv_from(person),
             photo_public=person is not None and h % 10 < 7,
             decision=decision if state == State.RECOGNISED else None,
             created_by=actor,
@@ -334,19 +335,6 @@ def _consultation(nominations, round_, owner, actor) -> None:
         published_by=actor,
     )
     consultation.nominations.set(waiting)
-
-
-def _cv(person) -> dict:
-    if person is None:
-        return {}
-    return {
-        "full_name": person.full_name,
-        "birth_date": person.birth_date.strftime("%d/%m/%Y") if person.birth_date else "",
-        "gender": person.get_gender_display() if person.gender else "",
-        "ethnicity": person.ethnicity,
-        "position": person.get_position_display(),
-        "unit": person.unit.name,
-    }
 
 
 def _timeline(nominations) -> None:

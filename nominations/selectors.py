@@ -9,7 +9,7 @@ reaches; a sibling never sees it, even one under the same commune.
 import datetime
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from units.models import Unit
 from units.selectors import is_unrestricted, membership_paths
@@ -38,15 +38,17 @@ def nominations_visible_to(user) -> QuerySet[Nomination]:
     own = membership_paths(user)
     if not own:
         return nominations.none()
-    # A member of a unit on the chain sees the dossier once it has reached that unit...
+    # A member of a unit on the chain sees the dossier once it has reached that unit... (an
+    # uncorrelated subquery: both engines run it once, where a correlated EXISTS made SQLite
+    # walk every chain step of the unit for each dossier)
     reached = ChainStep.objects.filter(
-        nomination=OuterRef("pk"), unit__path__in=own, position__lte=OuterRef("max_position")
-    )
+        unit__path__in=own, position__lte=F("nomination__max_position")
+    ).values("nomination_id")
     # ...and the nominating unit's own people (its subject teams too) always see it.
     at_or_above = {
         path[:i] for path in own for i in range(Unit.steplen, len(path) + 1, Unit.steplen)
     }
-    return nominations.filter(Q(Exists(reached)) | Q(nominating_unit__path__in=at_or_above))
+    return nominations.filter(Q(pk__in=reached) | Q(nominating_unit__path__in=at_or_above))
 
 
 def with_duplicate_counts(nominations: QuerySet[Nomination]) -> QuerySet[Nomination]:

@@ -126,7 +126,7 @@ def nomination_create(
         nominating_unit=nominating_unit,
         current_unit=nominating_unit,
         deciding_unit=chain[-1],
-        cv=_cv_from(person),
+        cv=cv_from(person),
         created_by=actor,
     )
     ChainStep.objects.bulk_create(
@@ -146,7 +146,7 @@ def nomination_create(
     return nomination
 
 
-def _cv_from(person) -> dict:
+def cv_from(person) -> dict:
     if person is None:
         return {}
     return {

@@ -7,6 +7,7 @@ so that nothing silently goes untested there.
 
 import os
 import shutil
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
@@ -195,3 +196,17 @@ def nominator_a(make_user, tree):
 @pytest.fixture
 def province_admin(make_user, tree):
     return make_user((tree.danang, Role.CAMPAIGN_ADMIN), username="so.admin")
+
+
+@contextmanager
+def counting_queries():
+    """Counts every query, those of test-client requests too (CaptureQueriesContext misses them:
+    Django resets its query log when a request starts). Yields a one-item list."""
+    count = [0]
+
+    def counter(execute, sql, params, many, context):
+        count[0] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counter):
+        yield count

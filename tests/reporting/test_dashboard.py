@@ -31,7 +31,6 @@ from types import SimpleNamespace
 import openpyxl
 import pytest
 import time_machine
-from django.db import connection
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -41,6 +40,7 @@ from nominations import services
 from nominations.enums import Action, State
 from nominations.models import Nomination
 from reporting import charts, dashboards
+from tests.conftest import counting_queries
 from tests.factories import PersonFactory, UnitFactory, title
 from units.enums import Role, SchoolType
 
@@ -553,17 +553,10 @@ def test_the_dashboard_prints(client, board, users):
 
 # --- cache ------------------------------------------------------------------------------------
 def count_queries(client, url, params=None) -> tuple[int, object]:
-    count = 0
-
-    def counter(execute, *args):
-        nonlocal count
-        count += 1
-        return execute(*args)
-
-    with connection.execute_wrapper(counter):
+    with counting_queries() as count:
         response = client.get(url, params or {})
     assert response.status_code == 200
-    return count, response
+    return count[0], response
 
 
 def test_cached_numbers_are_reused_and_retired_by_a_transition(

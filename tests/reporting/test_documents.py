@@ -18,6 +18,7 @@ from nominations.enums import Action
 from nominations.models import ModelWork
 from reporting import printing
 from reporting.documents import render_pdf
+from tests.conftest import counting_queries
 from tests.factories import RecordFactory, title
 
 pytestmark = pytest.mark.django_db
@@ -214,20 +215,12 @@ def test_the_printer_fetches_nothing_outside_its_own_files(placed, clock):
 
 def test_a_report_costs_the_same_queries_however_long_the_record(client, official, users, clock):
     """No query per registry row, model or criterion: a long career prints as cheaply."""
-    from django.db import connection
 
     def queries_for_report() -> int:
-        count = 0
-
-        def counter(execute, *args):
-            nonlocal count
-            count += 1
-            return execute(*args)
-
-        with connection.execute_wrapper(counter):
+        with counting_queries() as count:
             response = client.get(reverse("reporting:nomination_report", args=[official.pk]))
         assert response.status_code == 200
-        return count
+        return count[0]
 
     client.force_login(users.province)
     before = queries_for_report()

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 
 import feedparser
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 
@@ -13,6 +14,7 @@ from nominations import services
 from nominations.enums import Action
 from nominations.models import Evidence, Nomination
 from nominations.text import fold
+from tests.conftest import counting_queries
 from tests.factories import PersonFactory
 from tests.nominations.conftest import pdf
 
@@ -211,36 +213,21 @@ def test_revocation_takes_the_exemplar_off_the_cached_board_at_once(
 
 
 def test_the_board_costs_the_same_queries_for_two_and_five_exemplars(client, exemplar):
-    def count_queries():
-        from django.core.cache import cache
-
-        cache.clear()
-        count = [0]
-
-        def counter(execute, sql, params, many, context):
-            count[0] += 1
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(counter):
+    def queries(*, cached=False) -> int:
+        if not cached:
+            cache.clear()
+        with counting_queries() as count:
             assert client.get(reverse("reporting:honour_board")).status_code == 200
         return count[0]
 
     for i in range(2):
         exemplar(f"Giáo viên {i}")
-    two = count_queries()
+    two = queries()
     for i in range(2, 5):
         exemplar(f"Giáo viên {i}")
-    assert count_queries() == two
-    # Cached: a second visitor costs only the cache version lookup (no query at all).
-    count = [0]
-
-    def counter(execute, sql, params, many, context):
-        count[0] += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(counter):
-        client.get(reverse("reporting:honour_board"))
-    assert count[0] == 0
+    assert queries() == two
+    # Cached: the next visitor costs no query at all.
+    assert queries(cached=True) == 0
 
 
 def test_share_metadata_for_zalo_and_facebook(client, anh, settings):
@@ -257,8 +244,6 @@ def test_share_metadata_for_zalo_and_facebook(client, anh, settings):
         f'{reverse("reporting:exemplar", args=[anh.pk])}">' in html
     )
     Nomination.objects.filter(pk=anh.pk).update(photo_public=False)
-    from django.core.cache import cache
-
     cache.clear()
     html = client.get(reverse("reporting:exemplar", args=[anh.pk])).content.decode()
     assert 'content="https://thidua.example.vn/static/img/share.png"' in html

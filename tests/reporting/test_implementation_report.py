@@ -26,7 +26,6 @@ import openpyxl
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -38,6 +37,7 @@ from reporting.models import ImplementationReport, ReportCall
 from reporting.yearly import selectors, services
 from reporting.yearly.enums import ReportStatus, Standing
 from reporting.yearly.services import ReportError
+from tests.conftest import counting_queries
 from tests.factories import PersonFactory, RecordFactory, UnitFactory, title
 from tests.nominations.conftest import PLACES
 from units.enums import Role, SchoolType, UnitLevel
@@ -644,17 +644,10 @@ def test_the_pdf_reads_back_in_the_official_layout(client, call, users, tree, do
 
 # --- query counts -----------------------------------------------------------------------------
 def count_queries(client, url) -> int:
-    count = 0
-
-    def counter(execute, *args):
-        nonlocal count
-        count += 1
-        return execute(*args)
-
-    with connection.execute_wrapper(counter):
+    with counting_queries() as count:
         response = client.get(url)
     assert response.status_code == 200, url
-    return count
+    return count[0]
 
 
 def add_school(tree, n, call, users, make_user, *, send=True):
