@@ -7,6 +7,9 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Văn bản, báo cáo, xuất dữ liệu")
 
     def ready(self):
-        from . import dashboards
+        from units.demo import register_seeder
+
+        from . import dashboards, demo
 
         dashboards.connect_signals()
+        register_seeder(demo.seed)
