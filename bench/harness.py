@@ -24,7 +24,12 @@ def throwaway_database():
     """A fresh database (the test database of DATABASE_URL's engine), gone afterwards."""
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
     old_name = connection.settings_dict["NAME"]
-    with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+    # E-mails the demo data sends (the yearly-report call) must not reach stdout, which is JSON.
+    mail = "django.core.mail.backends.locmem.EmailBackend"
+    with (
+        tempfile.TemporaryDirectory() as media,
+        override_settings(MEDIA_ROOT=media, EMAIL_BACKEND=mail),
+    ):
         connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         try:
             call_command("seed_demo", verbosity=0, stdout=io.StringIO())
