@@ -101,6 +101,15 @@ def consultations_public(*, today):
     )
 
 
+def consultation_candidates(round_, unit):
+    """The dossiers `unit` may put up for consultation: under review there, and it decides
+    (in one round, or in any when `round_` is None)."""
+    candidates = Nomination.objects.filter(
+        current_unit=unit, deciding_unit=unit, state=State.UNDER_REVIEW
+    )
+    return candidates if round_ is None else candidates.filter(round=round_)
+
+
 def consultation_entries(consultation):
     """The dossiers of a consultation with the public fields only (no CV, no evidence)."""
     return consultation.nominations.select_related(

@@ -29,7 +29,7 @@ from criteria.selectors import rules_with_versions
 from units.enums import Role
 from units.selectors import has_role_at
 
-from . import notices
+from . import notices, selectors
 from .chain import ChainError, nomination_chain
 from .enums import (
     EDITABLE_STATES,
@@ -55,7 +55,6 @@ from .models import (
     NominationEvent,
     Review,
 )
-from .selectors import HONOUR_BOARD_VERSION
 from .text import nominee_key, sanitise_summary, search_text, word_count
 from .workflow import BY_ACTION, acts_as, not_allowed_message
 
@@ -611,7 +610,7 @@ def transition(
 
 
 def _honour_board_changed():
-    cache.set(HONOUR_BOARD_VERSION, uuid.uuid4().hex, timeout=None)
+    cache.set(selectors.HONOUR_BOARD_VERSION, uuid.uuid4().hex, timeout=None)
 
 
 def _record_recognition(nomination, decision):
@@ -820,15 +819,6 @@ def consultation_problems(nomination: Nomination, *, today: datetime.date) -> li
     ]
 
 
-def consultation_candidates(round_, unit):
-    """The dossiers `unit` may put up for consultation: under review there, and it decides
-    (in one round, or in any when `round_` is None)."""
-    candidates = Nomination.objects.filter(
-        current_unit=unit, deciding_unit=unit, state=State.UNDER_REVIEW
-    )
-    return candidates if round_ is None else candidates.filter(round=round_)
-
-
 @transaction.atomic
 def consultation_publish(
     *, actor, unit, round_, nominations, opens_on: datetime.date, days: int, note: str = ""
@@ -837,7 +827,7 @@ def consultation_publish(
     `opens_on` (inclusive)."""
     if not has_role_at(actor, unit, Role.APPROVER):
         raise PermissionDenied
-    allowed = set(consultation_candidates(round_, unit).values_list("pk", flat=True))
+    allowed = set(selectors.consultation_candidates(round_, unit).values_list("pk", flat=True))
     chosen = [n for n in nominations if n.pk in allowed]
     if not chosen:
         raise ValidationError(_("Hãy chọn ít nhất một hồ sơ đang chờ đơn vị xét và quyết định."))

@@ -708,7 +708,7 @@ class ConsultationManageView(LoginRequiredMixin, LoadMixin, TemplateView):
         if self.unit is None:
             raise PermissionDenied
         rounds = Round.objects.filter(
-            pk__in=services.consultation_candidates(None, self.unit).values("round")
+            pk__in=selectors.consultation_candidates(None, self.unit).values("round")
         ).select_related("campaign")
         self.rounds = list(rounds)
         chosen = request.GET.get("dot") or request.POST.get("dot")
@@ -721,7 +721,7 @@ class ConsultationManageView(LoginRequiredMixin, LoadMixin, TemplateView):
             return None
         return ConsultationForm(
             data,
-            candidates=services.consultation_candidates(self.round, self.unit).select_related(
+            candidates=selectors.consultation_candidates(self.round, self.unit).select_related(
                 "title", "nominee_person", "nominee_unit"
             ),
             initial={

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from units.forms import DateInput
 
-from .enums import SECTION_MAX_CHARS
+from .enums import SECTION_MAX_CHARS, SECTIONS
 
 
 class ReportCallForm(forms.Form):
@@ -61,6 +61,17 @@ SECTION_HELP = {
 }
 
 
+def _section_field(name, label, required_to_send) -> forms.CharField:
+    # Never required to save a draft; sending checks the required ones (services.report_send).
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": 6 if required_to_send else 4}),
+        max_length=SECTION_MAX_CHARS,
+        required=False,
+        help_text=SECTION_HELP[name],
+    )
+
+
 class ReportForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     number = forms.CharField(
@@ -69,33 +80,9 @@ class ReportForm(forms.Form):
         required=False,
         help_text=_("Ví dụ: 25/BC-THPTST. Để trống nếu ghi tay khi đóng dấu."),
     )
-    direction = forms.CharField(
-        label=_("Công tác chỉ đạo, triển khai thực hiện"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=SECTION_MAX_CHARS,
-        required=False,
-        help_text=SECTION_HELP["direction"],
-    )
-    propagation = forms.CharField(
-        label=_("Kết quả tuyên truyền, nhân rộng điển hình tiên tiến"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        max_length=SECTION_MAX_CHARS,
-        required=False,
-        help_text=SECTION_HELP["propagation"],
-    )
-    difficulties = forms.CharField(
-        label=_("Hạn chế, khó khăn, vướng mắc"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=SECTION_MAX_CHARS,
-        required=False,
-        help_text=SECTION_HELP["difficulties"],
-    )
-    proposals = forms.CharField(
-        label=_("Đề xuất, kiến nghị"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=SECTION_MAX_CHARS,
-        required=False,
-        help_text=SECTION_HELP["proposals"],
+    # The four sections, in print order, from the one list in enums.SECTIONS.
+    direction, propagation, difficulties, proposals = (
+        _section_field(name, label, required) for name, label, required in SECTIONS
     )
     signer_title = forms.CharField(
         label=_("Chức danh người ký"),
