@@ -1,0 +1,195 @@
+"""The portal as production runs it, in child processes: gunicorn and a Celery worker on a given
+database and Redis, with the production settings (DEBUG off, hashed static files) except that
+the cookies are not `Secure` (the load comes over plain HTTP on loopback) and the URL conf adds
+the limit views of `bench/limits.py`. Used by the load test and the fault tests.
+
+    with portal(database_url, redis_url) as site:
+        requests.get(site.url + "/healthz")
+        site.worker.kill()          # SIGKILL, mid-task
+        site.worker.start()
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_env(database_url: str, redis_url: str, static_root: str, **extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.server_settings",
+        DEBUG="0",
+        SECRET_KEY="bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ",  # noqa: S106
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        STATIC_ROOT=static_root,
+        EMAIL_URL="memorymail://",
+        LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+@dataclass
+class Process:
+    """One child process that can be killed and started again with the same command."""
+
+    name: str
+    command: list[str]
+    env: dict
+    log_path: Path
+    proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(  # noqa: S603 (our own interpreter's tools)
+            self.command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+
+    def signal(self, signum: int) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signum)
+
+    def kill(self) -> None:
+        """SIGKILL to the whole process group: no warm shutdown, tasks die mid-way."""
+        self.signal(signal.SIGKILL)
+        if self.proc:
+            self.proc.wait(timeout=30)
+
+    def stop(self, timeout: float = 20) -> None:
+        if not self.proc or self.proc.poll() is not None:
+            return
+        self.signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+@dataclass
+class Portal:
+    url: str
+    web: Process
+    worker: Process | None
+    workdir: Path
+    env: dict = field(repr=False)
+
+    def wait_healthy(self, timeout: float = 60) -> None:
+        wait_for(self.url + "/healthz", timeout=timeout, process=self.web)
+
+
+def wait_for(url: str, *, timeout: float, process: Process | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process and process.proc and process.proc.poll() is not None:
+            raise RuntimeError(f"bench: {process.name} exited:\n{process.log()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback)
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"bench: {url} did not become healthy in {timeout} s")
+
+
+@contextmanager
+def portal(
+    database_url: str,
+    redis_url: str,
+    *,
+    web_workers: int = 2,
+    web_threads: int = 4,
+    worker: bool = True,
+    worker_concurrency: int = 1,
+    **extra_env,
+):
+    """gunicorn (`web_workers` processes × `web_threads` threads) and, if asked, one Celery
+    worker, on `database_url` and `redis_url`; both stopped on exit. Static files are collected
+    into a temporary folder first, as a deployment does."""
+    workdir = Path(tempfile.mkdtemp(prefix="thidua-bench-"))
+    static_root = workdir / "static"
+    env = server_env(database_url, redis_url, str(static_root), **extra_env)
+    subprocess.run(  # noqa: S603
+        [str(BIN / "python"), "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    port = free_port()
+    web = Process(
+        "gunicorn",
+        [
+            str(BIN / "gunicorn"),
+            "config.wsgi",
+            f"--bind=127.0.0.1:{port}",
+            f"--workers={web_workers}",
+            f"--threads={web_threads}",
+            "--worker-class=gthread",
+            "--timeout=60",
+            "--graceful-timeout=5",
+            "--log-level=warning",
+        ],
+        env,
+        workdir / "gunicorn.log",
+    )
+    celery = None
+    if worker:
+        celery = Process(
+            "celery worker",
+            [
+                str(BIN / "celery"),
+                "-A",
+                "config",
+                "worker",
+                f"--concurrency={worker_concurrency}",
+                "--pool=prefork",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            env,
+            workdir / "worker.log",
+        )
+    site = Portal(f"http://127.0.0.1:{port}", web, celery, workdir, env)
+    try:
+        web.start()
+        if celery:
+            celery.start()
+        site.wait_healthy()
+        yield site
+    finally:
+        if celery:
+            celery.stop()
+        web.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
