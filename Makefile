@@ -33,10 +33,13 @@ run: $(STAMP) check-system
 test: $(STAMP)
 	$(BIN)/pytest
 
-## Benchmarks on a throwaway database; prints JSON (ratios against same-run baselines).
-## `make bench BENCH_ARGS=--quick` for a smoke run; DATABASE_URL picks the engine.
+## Benchmarks on a throwaway database; prints JSON (ratios against same-run baselines) and writes
+## docs/performance.json and the table of docs/performance.md. `make bench BENCH_ARGS=--quick`
+## for a smoke run. DATABASE_URL picks the engine; unset, PostgreSQL on 127.0.0.1:5432 if it
+## answers (what production runs, and what the load test needs), else SQLite.
+BENCH_DATABASE_URL := $(shell pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && echo postgres://postgres@127.0.0.1:5432/thidua_bench)
 bench: $(STAMP) check-system
-	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(if $(BENCH_DATABASE_URL),DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}") $(BIN)/python -m bench $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,10 +1,16 @@
-"""`python -m bench [--quick]`: run the benchmarks, print one JSON summary on stdout."""
+"""`python -m bench [--quick]`: run the benchmarks, print one JSON summary on stdout.
+
+A full run also writes it to `docs/performance.json` and its table into `docs/performance.md`
+(between the `bench:begin` and `bench:end` markers); a quick run writes
+`bench/results/quick.json` and leaves the documents alone."""
 
 import argparse
 import json
 import os
 import platform
 import sys
+import time
+from pathlib import Path
 
 import django
 
@@ -17,10 +23,13 @@ def main() -> None:
         action="append",
     )
     parser.add_argument("--quick", action="store_true", help="fewer repeats and rows (smoke run)")
+    parser.add_argument("--out", type=Path, help="where to write the JSON (default: see above)")
     args = parser.parse_args()
+    started = time.monotonic()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     django.setup()
     from django.db import connection
+    from django.utils import timezone
 
     from . import bundle, dashboard, honour, imports, report, sweep
     from .harness import throwaway_database
@@ -46,14 +55,38 @@ def main() -> None:
             "python": platform.python_version(),
             "cpus": os.cpu_count(),
             "database": connection.vendor,
+            "date": timezone.localdate().strftime("%d/%m/%Y"),
+            "quick": args.quick,
         }
     }
     with throwaway_database():
         for name in chosen:
             print(f"bench: {name}…", file=sys.stderr)
             summary[name] = runs[name]()
-    json.dump(summary, sys.stdout, indent=2, ensure_ascii=False)
-    print()
+    summary["machine"]["seconds"] = round(time.monotonic() - started, 1)
+    text = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+    print(text, end="")
+    write(summary, text, out=args.out, documents=not args.quick and not args.only)
+
+
+def write(summary: dict, text: str, *, out: Path | None, documents: bool) -> None:
+    from .summary import markdown
+
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    default = docs / "performance.json" if documents else Path("bench/results/quick.json")
+    path = out or default
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"bench: wrote {path}", file=sys.stderr)
+    if documents:
+        page = docs / "performance.md"
+        before, rest = page.read_text(encoding="utf-8").split(BEGIN, 1)
+        _, after = rest.split(END, 1)
+        page.write_text(f"{before}{BEGIN}\n{markdown(summary)}{END}{after}", encoding="utf-8")
+        print(f"bench: wrote the table into {page}", file=sys.stderr)
+
+
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 
 if __name__ == "__main__":
