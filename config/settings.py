@@ -6,6 +6,7 @@ ALLOWED_HOSTS; there is deliberately no production default for a secret.
 See README.md ("Cấu hình" / "Configuration") for every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -34,7 +35,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.PortalAdminConfig",  # django.contrib.admin with the portal's site (2FA check)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -48,6 +49,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "import_export",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "units",
     "criteria",
@@ -59,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.vietnamese_first",
@@ -66,9 +73,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "units.security.IdleTimeoutMiddleware",  # after messages: it tells why you were logged out
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into our login page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -136,6 +146,7 @@ NOTIFICATION_CHANNELS = env.list("NOTIFICATION_CHANNELS", default=["email"])
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "units.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username + address
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -155,6 +166,37 @@ LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # one day
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)  # a working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Idle expiry: a session unused for this long is logged out (0 turns it off). Not done with
+# SESSION_SAVE_EVERY_REQUEST + a short SESSION_COOKIE_AGE, which writes the session row on every
+# request (each bell poll, each photo); units.security.IdleTimeoutMiddleware stores the last
+# activity at most once a minute instead. Two hours, because a dossier summary is typed in one
+# go without a request, and an expired session would lose it on submit.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=60 * 60 * 2)
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username
+# from one address, that pair is refused for LOGIN_LOCKOUT_MINUTES. The refusal reads exactly
+# like a wrong password (units.security.lockout_response), so it tells nothing about whether
+# the account exists. Unlock early: `python manage.py axes_reset_username <username>`.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A refused attempt during the lockout does not restart the clock: "try again in 15 minutes"
+# stays true for the official at the keyboard.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "units.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "units.security.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins and logouts go to our AuditEvent instead
+# Number of reverse proxies (nginx) in front of gunicorn that append to X-Forwarded-For. 0: the
+# address is REMOTE_ADDR and X-Forwarded-For is ignored (a client could forge it).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Two-factor login (django-otp, TOTP + backup codes) for approvers and system admins who turn it
+# on in "Bảo mật tài khoản". OTP_REQUIRED_FOR_ADMIN: the Django admin (/quan-tri/) only opens to
+# a session verified with a code, so staff must enrol first.
+OTP_REQUIRED_FOR_ADMIN = env.bool("OTP_REQUIRED_FOR_ADMIN", default=not DEBUG)
+OTP_TOTP_ISSUER = "ThiDua GDDT"
+OTP_LOGIN_TIMEOUT = 5 * 60  # seconds between the password step and the code step
 
 # --- E-mail ---------------------------------------------------------------------------------
 # EMAIL_URL e.g. smtp+tls://user:password@smtp.example.org:587 ; default prints to the console.
@@ -225,6 +267,24 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
 # /healthz is polled by load balancers over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Content-Security-Policy on every response (django-csp): scripts and styles only from our
+# static files, no inline script, style attribute or eval anywhere (htmx is configured with
+# allowEval false and without its injected indicator style: templates/base.html). img-src
+# allows data: for Bootstrap's inline SVG icons in its CSS and the 2FA QR code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # --- Import limits --------------------------------------------------------------------------
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)

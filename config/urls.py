@@ -3,18 +3,21 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from units.forms import LoginForm
+from units import auth_views as account_views
 
 from . import views
 
 auth_patterns = [
+    path("dang-nhap/", account_views.PortalLoginView.as_view(), name="login"),
+    path("dang-nhap/ma-xac-thuc/", account_views.LoginCodeView.as_view(), name="login_code"),
+    path("bao-mat/", account_views.AccountSecurityView.as_view(), name="account_security"),
+    path("bao-mat/bat/", account_views.TwoFactorStartView.as_view(), name="two_factor_start"),
     path(
-        "dang-nhap/",
-        auth_views.LoginView.as_view(
-            redirect_authenticated_user=True, authentication_form=LoginForm
-        ),
-        name="login",
+        "bao-mat/xac-nhan/",
+        account_views.TwoFactorConfirmView.as_view(),
+        name="two_factor_confirm",
     ),
+    path("bao-mat/tat/", account_views.TwoFactorDisableView.as_view(), name="two_factor_disable"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("doi-mat-khau/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(

@@ -451,6 +451,9 @@ class PhotoView(LoginRequiredMixin, View):
         nomination = _visible(request, pk)
         if not nomination.photo:
             raise Http404
+        # Personal data leaving the portal, but shown on every visit of the dossier page: the
+        # audit log, not the dossier's timeline.
+        audit(actor=request.user, action="nomination.photo", target=nomination)
         response = FileResponse(nomination.photo.open("rb"), content_type="image/jpeg")
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, max-age=600"

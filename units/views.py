@@ -171,6 +171,7 @@ class PersonPhotoView(LoginRequiredMixin, View):
         person = get_object_or_404(selectors.people_visible_to(request.user), pk=pk)
         if not person.photo:
             raise Http404
+        audit(actor=request.user, action="person.photo", target=person)  # personal data
         response = FileResponse(
             person.photo.open("rb"), content_type=_photo_type(person.photo.name)
         )

@@ -31,9 +31,26 @@ print(json.dumps({
     "ssl_redirect": settings.SECURE_SSL_REDIRECT,
     "hsts": settings.SECURE_HSTS_SECONDS,
     "secure_cookie": settings.SESSION_COOKIE_SECURE,
+    "otp_admin": settings.OTP_REQUIRED_FOR_ADMIN,
+    "failure_limit": settings.AXES_FAILURE_LIMIT,
+    "lockout_minutes": settings.AXES_COOLOFF_TIME.total_seconds() / 60,
+    "proxies": settings.TRUSTED_PROXY_COUNT,
+    "idle": settings.SESSION_IDLE_TIMEOUT,
 }))
 """
-ENV_KEYS = ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "EMAIL_URL")
+ENV_KEYS = (
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "EMAIL_URL",
+    "OTP_REQUIRED_FOR_ADMIN",
+    "LOGIN_FAILURE_LIMIT",
+    "LOGIN_LOCKOUT_MINUTES",
+    "TRUSTED_PROXY_COUNT",
+    "SESSION_IDLE_TIMEOUT",
+)
 
 
 def probe(**env):
@@ -67,6 +84,8 @@ def test_local_defaults_need_nothing_installed():
     assert (s["language"], s["tz"]) == ("vi", "Asia/Ho_Chi_Minh")
     assert s["date"] == "03/04/2026"
     assert s["ssl_redirect"] is False
+    assert s["otp_admin"] is False  # local admin without a phone
+    assert (s["failure_limit"], s["lockout_minutes"], s["proxies"]) == (5, 15, 0)
 
 
 def test_services_come_from_urls():
@@ -101,6 +120,22 @@ def test_production_turns_on_https_protections():
     assert s["ssl_redirect"] is True
     assert s["secure_cookie"] is True
     assert s["hsts"] >= 31_536_000
+    assert s["otp_admin"] is True  # the admin needs a two-factor session in production
+
+
+def test_login_security_comes_from_the_environment():
+    s = settings_for(
+        OTP_REQUIRED_FOR_ADMIN="0",
+        LOGIN_FAILURE_LIMIT="10",
+        LOGIN_LOCKOUT_MINUTES="30",
+        TRUSTED_PROXY_COUNT="1",
+        SESSION_IDLE_TIMEOUT="0",
+        DEBUG="0",
+        SECRET_KEY="x" * 60,
+        ALLOWED_HOSTS="thidua.example.gov.vn",
+    )
+    assert s["otp_admin"] is False
+    assert (s["failure_limit"], s["lockout_minutes"], s["proxies"], s["idle"]) == (10, 30, 1, 0)
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])

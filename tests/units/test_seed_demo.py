@@ -2,6 +2,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from units.demo import SCALES, build_tree
 from units.enums import SchoolType, UnitLevel
@@ -44,7 +45,10 @@ def test_seed_demo_is_idempotent_and_builds_a_consistent_tree(client):
     assert school_types == set(SchoolType.values)
 
     for username in ("truong.canbo", "so.quantri", "quantri"):
-        assert client.login(username=username, password="ThiDua@2026")
+        # through the login page: django-axes needs the request that client.login() lacks
+        response = client.post(reverse("login"), {"username": username, "password": "ThiDua@2026"})
+        assert (response.status_code, response.url) == (302, reverse("home")), username
+        client.logout()
 
 
 def test_larger_scales_contain_the_smaller_ones():

@@ -85,7 +85,10 @@ def test_password_reset_sends_a_working_vietnamese_link(client, nominator_a):
         {"new_password1": "MatKhauMoi#2026", "new_password2": "MatKhauMoi#2026"},
     )
     assert done.status_code == 302
-    assert client.login(username="nominator.a", password="MatKhauMoi#2026")
+    login = client.post(
+        reverse("login"), {"username": "nominator.a", "password": "MatKhauMoi#2026"}
+    )
+    assert (login.status_code, login.url) == (302, reverse("home"))
 
 
 def test_password_reset_for_unknown_address_reveals_nothing(client, db):

@@ -1,0 +1,117 @@
+"""Login security: the client's address, the login audit trail, the lockout page, idle expiry.
+
+- The client's address is REMOTE_ADDR unless TRUSTED_PROXY_COUNT says how many reverse
+  proxies stand in front of us; only then is X-Forwarded-For read (from the right, where our
+  own proxies wrote), so a client cannot choose the address that throttling and audit see.
+- Logins, failed logins (the username typed, never the password), logouts and lockouts are
+  written to the audit log with the address and a shortened user agent.
+- A locked-out attempt is answered by the login page with the same message and status as a
+  wrong password: neither says whether the account exists (django-axes locks the username as
+  typed, existing or not).
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, logout
+from django.utils.translation import gettext as _
+
+from core.audit import audit
+
+USER_AGENT_LENGTH = 200
+USERNAME_LENGTH = 150
+LAST_ACTIVITY_KEY = "last_activity"
+ACTIVITY_WRITE_EVERY = 60  # seconds: the session row is written at most this often for idle expiry
+
+
+def client_ip(request) -> str:
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [
+            address.strip()
+            for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if address.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return remote
+
+
+def client_data(request) -> dict:
+    """What the audit log keeps about where a request came from."""
+    if request is None:
+        return {}
+    return {
+        "ip": client_ip(request),
+        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_LENGTH],
+    }
+
+
+# --- audit of logins (receivers connected in units.apps) ----------------------------------------
+def on_logged_in(sender, request, user, **kwargs):
+    audit(actor=user, action="auth.login", target=user, **client_data(request))
+    if request is not None and hasattr(request, "session"):
+        # The idle clock starts now, so the first page after login does not write the session.
+        request.session[LAST_ACTIVITY_KEY] = int(time.time())
+
+
+def on_logged_out(sender, request, user, **kwargs):
+    if user is None:  # logging out an anonymous session
+        return
+    reason = getattr(request, "logout_reason", "user")
+    audit(actor=user, action="auth.logout", target=user, reason=reason, **client_data(request))
+
+
+def on_login_failed(sender, credentials, request=None, **kwargs):
+    # An attempt that locked the pair, or that hit an existing lock, is recorded once, as a
+    # lockout (on_locked_out); axes' receiver has already flagged the request by now.
+    if request is not None and getattr(request, "axes_locked_out", False):
+        return
+    username = str(credentials.get("username", ""))[:USERNAME_LENGTH]
+    audit(actor=None, action="auth.login_failed", username=username, **client_data(request))
+
+
+def on_locked_out(sender, request, username, ip_address, **kwargs):
+    audit(
+        actor=None,
+        action="auth.lockout",
+        username=str(username or "")[:USERNAME_LENGTH],
+        **client_data(request),
+    )
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """AXES_LOCKOUT_CALLABLE: the login page, answered as for a wrong password."""
+    from .auth_views import PortalLoginView
+    from .forms import LockedOutLoginForm
+
+    response = PortalLoginView.as_view(authentication_form=LockedOutLoginForm)(request)
+    return response.render()  # made inside the middleware chain, after Django renders responses
+
+
+# --- idle expiry ----------------------------------------------------------------------------
+class IdleTimeoutMiddleware:
+    """Logs out a session left unused for SESSION_IDLE_TIMEOUT seconds (see config/settings.py
+    for why this is not SESSION_SAVE_EVERY_REQUEST). The request then goes on as anonymous:
+    a page that needs a login redirects to it, a public page simply shows."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        timeout = settings.SESSION_IDLE_TIMEOUT
+        if timeout and SESSION_KEY in request.session:
+            now = int(time.time())
+            last = request.session.get(LAST_ACTIVITY_KEY)
+            if last is not None and now - last > timeout:
+                request.logout_reason = "idle"
+                logout(request)
+                messages.info(
+                    request,
+                    _("Phiên làm việc đã hết hạn vì lâu không thao tác. Hãy đăng nhập lại."),
+                )
+            elif last is None or now - last >= ACTIVITY_WRITE_EVERY:
+                request.session[LAST_ACTIVITY_KEY] = now
+        return self.get_response(request)
