@@ -19,7 +19,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
         "--only",
-        choices=["report", "import", "bundle", "dashboard", "honour", "sweep"],
+        choices=["report", "import", "bundle", "dashboard", "honour", "pages", "load", "sweep"],
         action="append",
     )
     parser.add_argument("--quick", action="store_true", help="fewer repeats and rows (smoke run)")
@@ -31,10 +31,19 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from . import bundle, dashboard, honour, imports, report, sweep
+    from . import bundle, dashboard, honour, imports, load, pages, report, sweep
     from .harness import throwaway_database
 
-    chosen = args.only or ["report", "import", "bundle", "dashboard", "honour", "sweep"]
+    chosen = args.only or [
+        "report",
+        "import",
+        "bundle",
+        "dashboard",
+        "honour",
+        "pages",
+        "load",
+        "sweep",
+    ]
     runs = {
         "report": lambda: report.run(repeat=3 if args.quick else 9),
         "import": lambda: imports.run(rows=1_000 if args.quick else 10_000),
@@ -47,6 +56,12 @@ def main() -> None:
         "honour": lambda: honour.run(
             scale="demo" if args.quick else "province", repeat=3 if args.quick else 9
         ),
+        # The main pages against their limit views and the admin change list (`province`).
+        "pages": lambda: pages.run(
+            scale="demo" if args.quick else "province", repeat=3 if args.quick else 15
+        ),
+        # gunicorn and a Celery worker under locust at the deadline (PostgreSQL only).
+        "load": lambda: load.run(scale="demo" if args.quick else "province", quick=args.quick),
         # Last: it grows the database to the national tree (about 3 minutes of seeding).
         "sweep": lambda: sweep.run(scale="demo" if args.quick else "nation"),
     }

@@ -3,50 +3,31 @@
 
 Each page is timed uncached (the cache is cleared before every run) against its **limit**: the
 same rows fetched by one hand-written SQL query and rendered by a bare template, i.e. what the
-page would cost with nothing of ours around it. The cached board is timed against `/healthz`,
-the cheapest page through the same middleware."""
+page would cost with nothing of ours around it (the SQL is `bench/limits.py`'s, whose view
+serves it over HTTP to `bench/pages.py` and the load test). The cached board is timed against
+`/healthz`, the cheapest page through the same middleware."""
 
 import io
 
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
-from django.template import engines
 from django.test import Client
 from django.urls import reverse
 
 from nominations.enums import State
 from nominations.models import Nomination
 
+from . import limits
 from .harness import counting_queries, interleaved, require, rounded
 
-BARE = engines["django"].from_string(
-    "<ul>{% for r in rows %}<li>{{ r.0 }} · {{ r.1 }} · {{ r.2 }} · {{ r.3 }}</li>{% endfor %}"
-    "</ul><p>{{ total }}</p>"
-)
-PAGE_SQL = """
-SELECT COALESCE(p.full_name, nu.name), u.name, t.name, d.number
-FROM nominations_nomination n
-JOIN units_unit u ON u.id = n.nominating_unit_id
-JOIN criteria_title t ON t.id = n.title_id
-LEFT JOIN units_person p ON p.id = n.nominee_person_id
-LEFT JOIN units_unit nu ON nu.id = n.nominee_unit_id
-LEFT JOIN nominations_decision d ON d.id = n.decision_id
-WHERE n.state = 'recognised' {where}
-ORDER BY d.signed_on DESC, n.id DESC LIMIT 24
-"""
-COUNT_SQL = "SELECT count(*) FROM nominations_nomination n WHERE n.state = 'recognised' {where}"
 SEARCH = "nguyen"
 
 
 def _limit(where: str = "", params=()):
+    """The limit view's work (bench/limits.py), without the request around it."""
+
     def run():
-        with connection.cursor() as cursor:
-            cursor.execute(COUNT_SQL.format(where=where), params)
-            total = cursor.fetchone()[0]
-            cursor.execute(PAGE_SQL.format(where=where), params)
-            rows = cursor.fetchall()
-        return BARE.render({"rows": rows, "total": total})
+        return limits.honour_render(where, params)
 
     return run
 

@@ -9,6 +9,7 @@ the limit views of `bench/limits.py`. Used by the load test and the fault tests.
         site.worker.start()
 """
 
+import hashlib
 import os
 import shutil
 import signal
@@ -24,6 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+# The servers' secret: whoever prepares sessions for them signs with it (bench/load.py).
+SECRET_KEY = "bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ"  # noqa: S105
 
 
 def free_port() -> int:
@@ -37,7 +40,7 @@ def server_env(database_url: str, redis_url: str, static_root: str, **extra) -> 
     env.update(
         DJANGO_SETTINGS_MODULE="bench.server_settings",
         DEBUG="0",
-        SECRET_KEY="bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ",  # noqa: S106
+        SECRET_KEY=SECRET_KEY,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
@@ -122,6 +125,44 @@ def wait_for(url: str, *, timeout: float, process: Process | None = None) -> Non
     raise RuntimeError(f"bench: {url} did not become healthy in {timeout} s")
 
 
+STATIC_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "thidua-bench"
+
+
+def collected_static(env: dict) -> Path:
+    """The static files collected as a deployment does (hashed names, compressed copies), kept
+    between runs: compressing them all takes 20 s of CPU, more than a quick load run. The folder
+    is named by a fingerprint of every source file, so any change collects afresh."""
+    from django.contrib.staticfiles.finders import get_finders
+
+    lines = sorted(
+        f"{path}:{st.st_size}:{st.st_mtime_ns}"
+        for finder in get_finders()
+        for path, storage in finder.list([])
+        for st in [os.stat(storage.path(path))]
+    )
+    fingerprint = hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
+    target = STATIC_CACHE / f"static-{fingerprint}"
+    if (target / "staticfiles.json").exists():
+        return target
+    STATIC_CACHE.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix="collecting-", dir=STATIC_CACHE))
+    try:
+        subprocess.run(  # noqa: S603
+            [str(BIN / "python"), "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT,
+            env={**env, "STATIC_ROOT": str(fresh)},
+            check=True,
+        )
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    try:
+        fresh.rename(target)
+    except OSError:  # another run collected the same files meanwhile
+        shutil.rmtree(fresh, ignore_errors=True)
+    return target
+
+
 @contextmanager
 def portal(
     database_url: str,
@@ -135,16 +176,10 @@ def portal(
 ):
     """gunicorn (`web_workers` processes × `web_threads` threads) and, if asked, one Celery
     worker, on `database_url` and `redis_url`; both stopped on exit. Static files are collected
-    into a temporary folder first, as a deployment does."""
+    first, as a deployment does (`collected_static`)."""
     workdir = Path(tempfile.mkdtemp(prefix="thidua-bench-"))
-    static_root = workdir / "static"
-    env = server_env(database_url, redis_url, str(static_root), **extra_env)
-    subprocess.run(  # noqa: S603
-        [str(BIN / "python"), "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
+    env = server_env(database_url, redis_url, "", **extra_env)
+    env["STATIC_ROOT"] = str(collected_static(env))
     port = free_port()
     web = Process(
         "gunicorn",

@@ -61,6 +61,29 @@ def with_duplicate_counts(nominations: QuerySet[Nomination]) -> QuerySet[Nominat
     return nominations.annotate(has_duplicates=Exists(others))
 
 
+# What a row of a list page prints (nominee, title, round, campaign, units): no deciding unit.
+ROW_RELATED = (
+    "campaign",
+    "round",
+    "title",
+    "nominee_person",
+    "nominee_unit",
+    "nominating_unit",
+    "current_unit",
+)
+
+
+def rows_in_order(ids) -> list[Nomination]:
+    """The rows of a list page whose ids (in order) were chosen by a query that joins only what
+    it filters and sorts on. One query that filtered, sorted and joined every relation at once
+    cost PostgreSQL ~15 ms of planning and joined all the visible dossiers before keeping 50
+    (a Sở's list took three times as long)."""
+    ids = list(ids)
+    rows = with_duplicate_counts(Nomination.objects.select_related(*ROW_RELATED).filter(pk__in=ids))
+    by_pk = {n.pk: n for n in rows}
+    return [by_pk[pk] for pk in ids]
+
+
 def waiting_at(unit) -> QuerySet[Nomination]:
     return Nomination.objects.filter(current_unit=unit, state=State.UNDER_REVIEW)
 

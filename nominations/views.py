@@ -51,7 +51,7 @@ from .forms import (
     WorkFormSet,
     comment_token,
 )
-from .models import CouncilSession, Evidence, Nomination
+from .models import ChainStep, CouncilSession, Evidence, Nomination
 from .workflow import BY_ACTION, actions_for
 
 PAGE_SIZE = 50
@@ -97,7 +97,14 @@ class NominationListView(LoginRequiredMixin, ListView):
         state = self.request.GET.get("state")
         if state in State.values:
             nominations = nominations.filter(state=state)
-        return selectors.with_duplicate_counts(nominations).order_by("-updated_at", "-pk")
+        return nominations.order_by("-updated_at", "-pk")
+
+    def paginate_queryset(self, queryset, page_size):
+        # Page through the ids alone, then fetch the page's rows (selectors.rows_in_order).
+        ids = queryset.select_related(None).values_list("pk", flat=True)
+        paginator, page, ids, is_paginated = super().paginate_queryset(ids, page_size)
+        page.object_list = selectors.rows_in_order(ids)
+        return paginator, page, page.object_list, is_paginated
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") in ("xlsx", "csv"):
@@ -494,12 +501,13 @@ class QueueView(LoginRequiredMixin, LoadMixin, TemplateView):
             if self.request.GET.get("sort") != "new"
             else F("updated_at").desc()
         )
-        return selectors.with_duplicate_counts(nominations).order_by(order, "pk")
+        return nominations.order_by(order, "pk")
 
     def rounds(self):
+        # A semi-join: DISTINCT over every chain step of the unit cost a Sở 7 ms, twice a page.
+        through_unit = ChainStep.objects.filter(unit=self.unit).values("nomination__round_id")
         return (
-            Round.objects.filter(nominations__steps__unit=self.unit)
-            .distinct()
+            Round.objects.filter(pk__in=through_unit)
             .select_related("campaign")
             .prefetch_related("deadlines", "quotas", "extensions")
         )
@@ -537,7 +545,9 @@ class QueueView(LoginRequiredMixin, LoadMixin, TemplateView):
         return super().get_context_data(
             unit=self.unit,
             form=form,
-            nominations=self.queryset(form)[:200],
+            nominations=selectors.rows_in_order(
+                self.queryset(form).select_related(None).values_list("pk", flat=True)[:200]
+            ),
             headline=self.headline(rounds),
             **kwargs,
         )

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from campaigns import services as campaign_services
 from nominations import services
@@ -411,3 +412,67 @@ def test_list_and_queue_export_what_the_page_shows(client, placed, users, clock)
 
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [r[7] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["Đang soạn"]
+
+
+def test_list_pages_through_ids_and_flags_duplicates(
+    client, placed, users, tree, make_user, clock, monkeypatch
+):
+    """The list picks a page of ids, then loads those rows (selectors.rows_in_order): the
+    order, the pages and the duplicate flag must be those of the one-query version."""
+    from nominations.views import NominationListView
+    from tests.factories import PersonFactory
+
+    monkeypatch.setattr(NominationListView, "paginate_by", 2)
+    first = placed("under_review@commune")
+    twin = PersonFactory(
+        unit=tree.school_b, full_name="Nguyễn Thị Ánh", birth_date=first.nominee_person.birth_date
+    )
+    second = placed(
+        "under_review@commune",
+        person=twin,
+        actor=make_user((tree.school_b, Role.NOMINATOR)),
+        nominating_unit=tree.school_b,
+    )
+    third = placed("under_review@commune", person=PersonFactory(unit=tree.school_a))
+    start = timezone.now()
+    for minutes, nomination in enumerate([second, third, first], 1):  # first changed last
+        Nomination.objects.filter(pk=nomination.pk).update(
+            updated_at=start + datetime.timedelta(minutes=minutes)
+        )
+    client.force_login(users.commune)
+    page_one = client.get(reverse("nominations:list")).context["nominations"]
+    page_two = client.get(reverse("nominations:list"), {"page": 2}).context["nominations"]
+    assert [n.pk for n in page_one] == [first.pk, third.pk]
+    assert [n.pk for n in page_two] == [second.pk]
+    assert [n.has_duplicates for n in [*page_one, *page_two]] == [True, False, True]
+    assert page_one[0].nominating_unit == tree.school_a  # relations come with the rows
+
+
+def test_dossier_page_query_count_does_not_grow_with_its_content(
+    client, placed, users, tree, make_user, clock
+):
+    """Reviews, evidence, works, the timeline: each list on the dossier page is one query."""
+    nomination = placed("under_review@province")
+    client.force_login(users.province)
+    url = reverse("nominations:detail", args=[nomination.pk])
+    client.get(url)
+    one = count(client, url)
+    for i in range(3):
+        services.review_save(
+            actor=make_user((tree.danang, Role.APPROVER)),
+            nomination=nomination,
+            scores={},
+            comment=f"Nhận xét {i}",
+            comment_visible=True,
+        )
+        Evidence.objects.create(
+            nomination=nomination,
+            file=pdf(),
+            original_name=f"mc{i}.pdf",
+            content_type="application/pdf",
+            size=10,
+            uploaded_by=users.principal,
+        )
+        nomination.works.create(name=f"Mô hình {i}", order=i)
+        services.record_download(actor=users.province, nomination=nomination, what=f"mc{i}.pdf")
+    assert count(client, url) == one
