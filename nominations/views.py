@@ -58,7 +58,7 @@ PAGE_SIZE = 50
 
 
 def _visible(request, pk) -> Nomination:
-    return get_object_or_404(selectors.nominations_visible_to(request.user), pk=pk)
+    return get_object_or_404(selectors.nominations_visible_to(request.user, pk=pk))
 
 
 def _acting_unit(request, role=None):

@@ -44,7 +44,7 @@ def bundle_nominations(export: Export):
 def bundle_request(*, actor, nomination=None, unit=None, round_=None) -> Export:
     """Ask for a bundle; the work happens in a Celery task once this transaction commits."""
     if nomination is not None:
-        if not nominations_visible_to(actor).filter(pk=nomination.pk).exists():
+        if not nominations_visible_to(actor, pk=nomination.pk).exists():
             raise PermissionDenied
     elif not member_of(actor, unit):
         raise PermissionDenied
@@ -140,5 +140,5 @@ def may_download(user, export: Export) -> bool:
     if export.requested_by_id != user.pk or export.status != ExportStatus.DONE:
         return False
     if export.nomination_id:
-        return nominations_visible_to(user).filter(pk=export.nomination_id).exists()
+        return nominations_visible_to(user, pk=export.nomination_id).exists()
     return member_of(user, export.unit)

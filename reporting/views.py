@@ -40,7 +40,7 @@ def _unit_and_round(request, round_pk, code):
 class NominationReportView(LoginRequiredMixin, View):
     def get(self, request, pk):
         nomination = get_object_or_404(
-            nomination_selectors.nominations_visible_to(request.user), pk=pk
+            nomination_selectors.nominations_visible_to(request.user, pk=pk)
         )
         template, context, filename = printing.nomination_document(nomination)
         response = pdf_response(template, context, filename)
@@ -83,7 +83,7 @@ class DecisionAnnexView(LoginRequiredMixin, View):
 class NominationBundleView(LoginRequiredMixin, View):
     def post(self, request, pk):
         nomination = get_object_or_404(
-            nomination_selectors.nominations_visible_to(request.user), pk=pk
+            nomination_selectors.nominations_visible_to(request.user, pk=pk)
         )
         export = bundles.bundle_request(actor=request.user, nomination=nomination)
         return redirect("reporting:export", pk=export.pk)

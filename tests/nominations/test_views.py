@@ -476,3 +476,21 @@ def test_dossier_page_query_count_does_not_grow_with_its_content(
         nomination.works.create(name=f"Mô hình {i}", order=i)
         services.record_download(actor=users.province, nomination=nomination, what=f"mc{i}.pdf")
     assert count(client, url) == one
+
+
+def test_one_dossier_is_visible_exactly_when_it_is_in_the_users_list(
+    placed, users, tree, make_user, clock
+):
+    """`nominations_visible_to(user, pk=…)` (what every dossier URL uses) reads the chain of
+    that dossier only; it must agree with the whole list for every role and place."""
+    from nominations.selectors import nominations_visible_to
+
+    dossiers = [placed(place) for place in ("draft", "under_review@commune", "returned")]
+    dossiers += [placed("approved"), placed("withdrawn")]
+    team_member = make_user((tree.team_a, Role.NOMINATOR))
+    for user in [*vars(users).values(), team_member]:
+        listed = set(nominations_visible_to(user).values_list("pk", flat=True))
+        for nomination in dossiers:
+            alone = list(nominations_visible_to(user, pk=nomination.pk))
+            assert [n.pk for n in alone] == ([nomination.pk] if nomination.pk in listed else [])
+    assert listed  # the last user (a team member of school A) sees its school's dossiers
