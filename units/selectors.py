@@ -8,6 +8,7 @@ sees itself and its sub-units; a Sở sees every school below it; nobody sees a 
 from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.functional import empty
 
 from .models import Membership, Person, Unit
 
@@ -36,13 +37,23 @@ def _outermost(paths: Iterable[str]) -> tuple[str, ...]:
     return tuple(kept)
 
 
+def _request_cache(user) -> dict:
+    """Where a request's reads about the user are kept: the user object's own __dict__. Through
+    request.user, a SimpleLazyObject, that is the wrapped user's: the proxy's __dict__ is its
+    own (attribute writes go to the wrapped user, so checking one and writing the other never
+    hit), and a view passes the proxy while a permission check in a template (`perms`) gets
+    the wrapped user: caching on the proxy cost every page a second query."""
+    while "_wrapped" in user.__dict__:  # django-otp wraps the lazy user of the auth middleware
+        if user.__dict__["_wrapped"] is empty:
+            user._setup()
+        user = user.__dict__["_wrapped"]
+    return user.__dict__
+
+
 def _memberships(user) -> list[tuple[str, str]]:
     """(role, unit path) of the user's active memberships, cached on the user object, which
     lives for one request, so that the many permission checks of a page cost one query."""
-    # In the object's own __dict__, as scope_paths does: request.user is a SimpleLazyObject,
-    # whose __dict__ is the proxy's while attribute writes go to the wrapped user, so checking
-    # one and writing the other never hit and queried on every call.
-    cache = user.__dict__
+    cache = _request_cache(user)
     if "_memberships_cache" not in cache:
         cache["_memberships_cache"] = list(
             Membership.objects.filter(user=user, is_active=True).values_list("role", "unit__path")
@@ -55,7 +66,7 @@ def scope_paths(user, *, roles: Iterable[str] | None = None) -> tuple[str, ...]:
     if not user.is_authenticated or not user.is_active:
         return ()
     key = frozenset(roles) if roles is not None else None
-    cache = user.__dict__.setdefault("_scope_paths_cache", {})
+    cache = _request_cache(user).setdefault("_scope_paths_cache", {})
     if key not in cache:
         cache[key] = _outermost(
             path for role, path in _memberships(user) if key is None or role in key

@@ -86,3 +86,24 @@ def test_level_counts_group_by_level_over_the_whole_subtree(tree):
         "school": 3,
         "subunit": 1,
     }
+
+
+def test_a_page_reads_the_users_roles_once(client, tree, make_user):
+    """The view checks roles through request.user (lazy, wrapped twice: auth, then django-otp)
+    and the navigation through `perms` (the user itself): one cache, one query."""
+    from django.db import connection
+
+    approver = make_user((tree.commune, Role.APPROVER))  # the navigation asks perms for them
+    client.force_login(approver)
+    client.get("/hang-cho/")
+    reads = []
+
+    def record(execute, sql, params, many, context):
+        if "units_membership" in sql and "unit_id" in sql:
+            reads.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        assert client.get("/hang-cho/").status_code == 200
+    roles = [sql for sql in reads if '"units_membership"."role" AS "role"' in sql]
+    assert len(roles) == 1
