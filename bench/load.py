@@ -102,11 +102,11 @@ def run(*, scale: str, quick: bool) -> dict:
             checked = _check(mix["outcomes"], accounts, since)
             time.sleep(2)  # let the worker finish what the last submissions queued
             checked["deliveries"] = _deliveries(since)
-            seconds = plan["warmup_seconds"] + len(plan["pages"]) * plan["phase_seconds"] + 1
-            say(f"single pages for {seconds:.0f} s")
-            single = _locust(
-                site, plan_path, workdir / "pages", ["PageUser"], size["users"], seconds
-            )
+            seconds = plan["warmup_seconds"] + len(plan["pages"]) * plan["phase_seconds"]
+            say(f"single pages for about {seconds:.0f} s")
+            # A cap: the run stops by itself after the last page (PageUser).
+            cap = seconds + 10 * len(plan["pages"])
+            single = _locust(site, plan_path, workdir / "pages", ["PageUser"], size["users"], cap)
         say("done")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -118,7 +118,7 @@ def run(*, scale: str, quick: bool) -> dict:
         "think_seconds": size["think"],
         "mix": {"seconds": size["mix"], **_summary(mix["stats"], mix["failures"])},
         "submissions": checked,
-        "pages": _pages(single["stats"], plan),
+        "pages": _pages(single["outcomes"].get("pages", {}), plan),
         "seconds": {
             "prepare": rounded(prepared - started, 1),
             "servers_start": rounded(up - prepared, 1),
@@ -420,9 +420,10 @@ def _number(value: str) -> float | None:
         return None
 
 
-def _row(row: dict, seconds: float | None = None) -> dict:
+def _row(row: dict) -> dict:
+    """One line of locust's statistics (its percentiles are rounded to 2 significant digits)."""
     requests, failures = int(row["Request Count"]), int(row["Failure Count"])
-    rps = requests / seconds if seconds else _number(row["Requests/s"])
+    rps = _number(row["Requests/s"])
     return {
         "requests": requests,
         "errors": failures,
@@ -445,21 +446,22 @@ def _summary(stats: list[dict], failures: list[dict]) -> dict:
     return {"total": total, "requests": by_name, "errors": errors[:10]}
 
 
-def _pages(stats: list[dict], plan: dict) -> dict:
-    rows = {r["Name"]: _row(r, plan["phase_seconds"]) for r in stats if r["Name"] != "Aggregated"}
-    rps = {name: (row["rps"] or 0) for name, row in rows.items()}
+def _pages(figures: dict, plan: dict) -> dict:
+    """The single pages' figures (bench/locustfile.py Phases) with their cost ratios."""
+    rps = {name: row.get("rps") or 0 for name, row in figures.items()}
 
     def ratio(base, name):
         return rounded(rps[base] / rps[name], 2) if rps.get(base) and rps.get(name) else None
 
     result = {}
     for name, _url, session in plan["pages"]:
-        row = rows.get(name, {"requests": 0})
+        row = dict(figures.get(name, {"requests": 0}))
+        if row.get("requests"):
+            row["error_rate"] = rounded(row["errors"] / row["requests"], 4)
         if not name.startswith(("limit:", "trivial", "admin")):
-            trivial = "trivial (login)" if session else "trivial"
             row |= {
                 "vs_limit": ratio(f"limit: {name}", name),
-                "vs_trivial": ratio(trivial, name),
+                "vs_trivial": ratio("trivial (login)" if session else "trivial", name),
                 "vs_admin": ratio("admin change list", name),
             }
         result[name] = row

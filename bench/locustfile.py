@@ -13,7 +13,8 @@ pages, not Argon2, and must not trip the login throttling). Two runs:
   - the public (weight 2): the honour board (3), an exemplar (2), a search (1);
 - **single pages** (`PageUser`, no think time): every user requests the same page for
   `phase_seconds`, then the next page, in the plan's order, so that each page, its limit view,
-  the trivial views and the admin change list are timed at the same concurrency in one run.
+  the trivial views and the admin change list are timed at the same concurrency in one run
+  (`Phases`: how a page is kept out of the next one's figures).
 
 A POST is followed by the GET of its redirect, as a browser does; the outcome of a submission or
 a forward is read from the message on that page. A refused submission is a failure; a forward
@@ -23,12 +24,14 @@ that another approver of the same commune made first is counted as a conflict, n
 
 import itertools
 import json
+import math
 import os
 import random
 import re
 import time
 from html.parser import HTMLParser
 
+import gevent
 from locust import FastHttpUser, between, constant, events, task
 
 PLAN = json.loads(open(os.environ["BENCH_LOAD_PLAN"], encoding="utf-8").read())  # noqa: SIM115
@@ -54,6 +57,8 @@ def _account(key: str) -> dict:
 @events.quitting.add_listener
 def _write_outcomes(environment, **_kwargs):
     path = os.environ.get("BENCH_LOAD_OUT")
+    if Phases.windows:
+        OUTCOMES["pages"] = Phases.figures()
     if path:
         with open(path, "w", encoding="utf-8") as out:
             json.dump(OUTCOMES, out)
@@ -309,32 +314,97 @@ class PublicUser(PortalUser):
         self.page(f"/vinh-danh/?q={PLAN['search']}", "honour search")
 
 
+class Phases:
+    """The single-page schedule, shared by every PageUser (greenlets of one process): a warm-up
+    on the trivial view, then each page for `phase_seconds`. Between two pages nothing is sent
+    until every request of the previous page has come back, so that no page is timed behind the
+    queue of the one before; a page's throughput counts only its own answers inside its window,
+    and its percentiles all its requests (those answered after the window too)."""
+
+    index = -1  # -1: the warm-up
+    finished = False
+    started: float | None = None
+    draining = False
+    in_flight = 0
+    windows: list = []  # (name, start, end), wall clock as locust's request events
+    answers: dict = {}  # name -> [(end, response_time_ms, failed)]
+
+    @classmethod
+    def current(cls):
+        now = time.time()
+        if cls.started is None:
+            cls.started = now
+        if cls.index >= len(PLAN["pages"]):
+            return None
+        length = PLAN["warmup_seconds"] if cls.index < 0 else PLAN["phase_seconds"]
+        if not cls.draining and now - cls.started >= length:
+            cls.draining = True
+            if cls.index >= 0:
+                cls.windows.append((PLAN["pages"][cls.index][0], cls.started, now))
+        if cls.draining:
+            if cls.in_flight:
+                return None
+            cls.index, cls.started, cls.draining = cls.index + 1, now, False
+            if cls.index >= len(PLAN["pages"]):
+                return None
+        if cls.index < 0:
+            return "warmup", "/_bench/trivial/", None
+        return PLAN["pages"][cls.index]
+
+    @classmethod
+    def figures(cls) -> dict:
+        result = {}
+        for name, start, end in cls.windows:
+            answers = cls.answers.get(name, [])
+            times = sorted(ms for _end, ms, _failed in answers)
+            done = sum(1 for t_end, _ms, _failed in answers if start <= t_end <= end)
+            result[name] = {
+                "requests": len(answers),
+                "errors": sum(1 for *_x, failed in answers if failed),
+                "window_s": round(end - start, 2),
+                "rps": round(done / (end - start), 1) if end > start else None,
+                **{f"p{q}_ms": _percentile(times, q) for q in (50, 95, 99)},
+            }
+        return result
+
+
+def _percentile(values: list, q: int):
+    if not values:
+        return None
+    return round(values[min(len(values) - 1, math.ceil(q / 100 * len(values)) - 1)], 1)
+
+
+@events.request.add_listener
+def _answered(name, response_time, exception, start_time=None, **_kwargs):
+    if Phases.started is not None and name != "warmup":
+        Phases.answers.setdefault(name, []).append(
+            (time.time(), response_time, exception is not None)
+        )
+
+
 class PageUser(FastHttpUser):
-    """Single pages in turn (the plan's `pages`: name, url, session or null), `phase_seconds`
-    each, after `warmup_seconds` of the trivial view."""
+    """Single pages in turn (the plan's `pages`: name, url, session or null), see Phases."""
 
     wait_time = constant(0)
-    started = None
-
-    def on_start(self):
-        if PageUser.started is None:
-            PageUser.started = time.monotonic()
 
     @task
     def current_page(self):
-        elapsed = time.monotonic() - PageUser.started - PLAN["warmup_seconds"]
-        if elapsed < 0:
-            name, url, session = "warmup", "/_bench/trivial/", None
-        else:
-            index = int(elapsed // PLAN["phase_seconds"])
-            if index >= len(PLAN["pages"]):
-                time.sleep(0.2)
-                return
-            name, url, session = PLAN["pages"][index]
+        page = Phases.current()
+        if page is None:
+            if Phases.index >= len(PLAN["pages"]) and not Phases.finished:
+                Phases.finished = True
+                gevent.spawn(self.environment.runner.quit)
+            time.sleep(0.05)
+            return
+        name, url, session = page
         self.client.cookiejar.clear()
         headers = {"Cookie": f"sessionid={session}"} if session else {}
-        with self.client.get(
-            url, name=name, headers=headers, allow_redirects=False, catch_response=True
-        ) as r:
-            if r.status_code != 200:
-                r.failure(f"status {r.status_code} {r.headers.get('Location', '')}")
+        Phases.in_flight += 1
+        try:
+            with self.client.get(
+                url, name=name, headers=headers, allow_redirects=False, catch_response=True
+            ) as r:
+                if r.status_code != 200:
+                    r.failure(f"status {r.status_code} {r.headers.get('Location', '')}")
+        finally:
+            Phases.in_flight -= 1
