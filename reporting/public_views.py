@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import strip_tags
+from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -139,7 +139,9 @@ class HonourFeed(Feed):
             "number": item.decision_number,
             "day": item.decided_on.strftime("%d/%m/%Y") if item.decided_on else "",
         }
-        return f"{intro} {Truncator(strip_tags(item.summary)).words(60)}"
+        # An Atom summary is HTML to the reader: the names must be escaped; the summary is
+        # sanitised HTML already, stripped to its (still escaped) text.
+        return f"{escape(intro)} {Truncator(strip_tags(item.summary)).words(60)}"
 
     def item_link(self, item):
         return reverse("reporting:exemplar", args=[item.pk])
