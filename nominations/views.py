@@ -511,8 +511,7 @@ class QueueView(LoginRequiredMixin, LoadMixin, TemplateView):
     def headline(self, rounds):
         today = timezone.localdate()
         lines = []
-        # The filter's menu lists the rounds without what the headline needs (one query).
-        for round_ in rounds.prefetch_related("deadlines", "quotas", "extensions"):
+        for round_ in rounds:
             day = deadline_for(round_, self.unit)
             quota = quota_for(round_, self.unit.level, "")
             status = (
@@ -537,13 +536,16 @@ class QueueView(LoginRequiredMixin, LoadMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        rounds = self.rounds()
-        form = QueueFilterForm(self.request.GET or None, rounds=rounds)
+        rounds = list(self.rounds().prefetch_related("deadlines", "quotas", "extensions"))
+        # The filter's menu reads the same rounds again, by primary key this time.
+        menu = Round.objects.filter(pk__in=[r.pk for r in rounds])
+        form = QueueFilterForm(self.request.GET or None, rounds=menu)
         return super().get_context_data(
             unit=self.unit,
             form=form,
             nominations=selectors.rows_in_order(
-                self.queryset(form).select_related(None).values_list("pk", flat=True)[:200]
+                self.queryset(form).select_related(None).values_list("pk", flat=True)[:200],
+                related=selectors.QUEUE_ROW_RELATED,
             ),
             headline=self.headline(rounds),
             **kwargs,
