@@ -446,6 +446,11 @@ def test_list_pages_through_ids_and_flags_duplicates(
     assert [n.pk for n in page_two] == [second.pk]
     assert [n.has_duplicates for n in [*page_one, *page_two]] == [True, False, True]
     assert page_one[0].nominating_unit == tree.school_a  # relations come with the rows
+    page = client.get(reverse("nominations:list"))
+    assert page.text.count('<span class="badge text-bg-light border">Đang xét</span>') == 2
+    client.cookies["django_language"] = "en"
+    queue = client.get(reverse("nominations:queue")).text
+    assert queue.count("· Teacher or lecturer</div>") == 3  # labels in the reader's language
 
 
 def test_dossier_page_query_count_does_not_grow_with_its_content(
