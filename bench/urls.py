@@ -59,3 +59,5 @@ urlpatterns = [
     *(p for p in portal_urls.urlpatterns if getattr(p, "app_name", None) != "admin"),
     path("quan-tri/", admin.site.urls),
 ]
+# The portal's error page too (a database outage is a 503), as production serves it.
+handler500 = portal_urls.handler500

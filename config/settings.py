@@ -108,6 +108,10 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if not DEBUG else 0)
+# A kept connection is checked before a request reuses it: after PostgreSQL restarted, each web
+# thread's first request would otherwise fail on its dead connection, a 500 once the database is
+# back (bench/faults.py, docs/reliability.md).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the dev server and an eager Celery task share the file.
     DATABASES["default"]["OPTIONS"] = {
@@ -121,9 +125,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    # Redis down or restarting makes pages slower (computed without the cache), not 500s.
+    CACHES = {"default": {"BACKEND": "core.cache.ForgivingRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -139,6 +142,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # the periodic requeue deliver later (notifications/services.py).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+# With acks_late, a task whose worker died without a word (SIGKILL, out of memory, power) stays
+# unacknowledged in Redis and comes back after the visibility timeout. It must be longer than the
+# longest task (a large unit's bundle), or a task still running is handed to a second worker.
+# Checked for such tasks every 10 s (kombu's default scans only every 100 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60),
+    "unacked_restore_throttle": 1,
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # External notification channels, in order ("email"; SMS or Zalo would be added here).
 NOTIFICATION_CHANNELS = env.list("NOTIFICATION_CHANNELS", default=["email"])

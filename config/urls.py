@@ -65,3 +65,4 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("quan-tri/", admin.site.urls),
 ]
+handler500 = "config.views.server_error"

@@ -1,15 +1,18 @@
-"""Project-level pages: the home page and the health check.
+"""Project-level pages: the home page, the health check and the server error page.
 
-Error pages are the templates 403/404/500.html; Django renders 500.html without context
-processors, so it still shows when the database is what failed."""
+Error pages are the templates 403/404/500/503.html; they are rendered without context
+processors, so they still show when the database is what failed."""
 
 import logging
+import sys
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -68,3 +71,14 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
     )
+
+
+def server_error(request):
+    """The page of an unhandled error (handler500). When the database is what failed (restarting,
+    unreachable, a broken connection), it is a 503 with Retry-After: a temporary outage that says
+    to try again shortly, not a fault of the portal. Anything else is Django's 500 page."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return defaults.server_error(request)
