@@ -79,16 +79,18 @@ def login_url() -> str:
     return reverse("login")
 
 
+def to_login(response) -> bool:
+    location = response.get("Location", "") if response.status_code in (301, 302, 303) else ""
+    return location.startswith((login_url(), f"/{ADMIN_PREFIX}login/"))
+
+
 def answered(response) -> str | None:
     """None when the response refuses (404, 403, 405, or a redirect to a login page); else a
     description of what was answered."""
     if response.status_code in (403, 404, 405):
         return None
     if response.status_code in (301, 302, 303, 307, 308):
-        location = response.get("Location", "")
-        if location.startswith(login_url()) or location.startswith(f"/{ADMIN_PREFIX}login/"):
-            return None
-        return f"{response.status_code} → {location}"
+        return None if to_login(response) else f"{response.status_code} → {response['Location']}"
     return str(response.status_code)
 
 

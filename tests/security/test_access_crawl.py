@@ -3,11 +3,11 @@
 Every URL pattern of the project must be classified below:
 - `Guarded`: it names an object (in its path or its query) that belongs to the owner's side of
   the world (tests/security/crawl.py). Every attacker, anonymous included, is refused (404, 403,
-  405 or the login page) on GET and on POST, and a POST changes nothing in the database. The
-  attackers hold every role at a sibling school or at another province, or are staff without
-  being superusers. A few pages are legitimately readable by the sibling school (its own Sở's
-  campaign): `visible_to` says so with a reason, and for them the page must still not show the
-  owner's private data.
+  405 or the login page) on GET and on POST, and a POST (replaying the form the owner would
+  submit) changes nothing in the database. The attackers hold each role at a sibling school, or
+  every role at another province, or are staff without being superusers. A few pages are
+  legitimately readable by the sibling school (its own Sở's campaign): `visible_to` says so
+  with a reason, and for them the page must still not show the owner's private data.
 - `Scoped`: a page of the user's own scope (lists, their own account). Anonymous visitors are sent
   to the login page; a logged-in attacker may open it but must not find the owner's private data
   in it, and a POST must not change the owner's data.
@@ -757,6 +757,10 @@ def test_foreign_objects_are_refused(world, clients, name):
         plan = _plan(world, clients, name, entry)
         before = crawl.snapshot()
         for attacker, method, url, response in _requests(world, clients, plan, entry):
+            if attacker != "anonymous" and crawl.to_login(response):
+                # A logged-in user is never sent to log in: their session was lost, and the
+                # refusal would prove nothing.
+                failures.append(f"{attacker} {method} {url}: sent to log in (session lost?)")
             if _group(attacker) in entry.visible_to or attacker in entry.visible_to:
                 if found := leaked(world, attacker, response):
                     failures.append(f"{attacker} {method} {url}: shows {found}")
