@@ -9,6 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from .validators import validate_max_size
 
 
+class PhotoField(forms.ImageField):
+    """A portrait upload. The content decides (core.validators.validate_photo) and the stored
+    name is generated, so the uploaded name's extension is not checked; Django's check would
+    also answer in English on a Vietnamese page."""
+
+    default_validators = []
+    default_error_messages = {
+        "invalid_image": _("Tệp không phải là ảnh hợp lệ. Hãy chọn ảnh JPEG hoặc PNG."),
+    }
+
+
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp Excel (.xlsx) hoặc CSV"),

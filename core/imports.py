@@ -10,6 +10,7 @@ column in Vietnamese.
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 from .audit import audit
 from .models import ImportJob, ImportStatus
 from .text import clean_text
+from .validators import ZIP_MAX_UNCOMPRESSED
 
 
 class ImportFileError(Exception):
@@ -69,13 +71,19 @@ def _decode_csv(content: bytes) -> str:
         try:
             return content.decode(encoding)
         except UnicodeDecodeError:
+            if encoding == "utf-16":
+                break  # a UTF-16 mark on broken UTF-16: legacy bytes would only give gibberish
             continue
     raise ImportFileError(_("Không đọc được bảng mã của tệp CSV. Hãy lưu tệp ở dạng UTF-8."))
 
 
+# Control characters (NUL, escape codes) are never data; PostgreSQL refuses NUL in text and JSON.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def _cell(value):
     if isinstance(value, str):
-        return clean_text(value)
+        return clean_text(_CONTROL.sub(" ", value))
     return value
 
 
@@ -92,40 +100,71 @@ def read_dataset(*, content: bytes, file_name: str) -> tablib.Dataset:
             raise ImportFileError(_("Tệp không phải là bảng tính Excel (.xlsx) hợp lệ."))
         try:
             rows = _xlsx_rows(content)
+        except ImportFileError:
+            raise
         except Exception as exc:
             raise ImportFileError(
                 _("Không mở được tệp Excel. Hãy lưu lại tệp bằng Excel ở dạng .xlsx.")
             ) from exc
     elif suffix == ".csv":
-        rows = list(csv.reader(io.StringIO(_decode_csv(content))))
+        try:
+            # newline="": rows may end in \r\n, \n or \r (older Mac Excel), cells may hold any.
+            rows = list(csv.reader(io.StringIO(_decode_csv(content), newline="")))
+        except csv.Error as exc:  # a cell over csv's field limit, often an unclosed quote
+            raise ImportFileError(
+                _(
+                    "Không đọc được tệp CSV: có ô quá dài hoặc dấu ngoặc kép không được đóng. "
+                    "Hãy mở tệp bằng Excel và lưu lại ở dạng CSV UTF-8."
+                )
+            ) from exc
     else:
         raise ImportFileError(_("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))
 
+    rows = [[_cell(c) for c in row] for row in rows]
     rows = [row for row in rows if any(str(c).strip() for c in row if c is not None)]
     if not rows:
         raise ImportFileError(_("Tệp không có dữ liệu."))
-    headers = [clean_text(str(h or "")) for h in rows[0]]
+    headers = [_cell(str(h or "")) for h in rows[0]]
     body = rows[1:]
     if len(body) > settings.IMPORT_MAX_ROWS:
-        raise ImportFileError(
-            _("Tệp có %(n)s dòng, vượt giới hạn %(max)s dòng một lần nhập.")
-            % {"n": len(body), "max": settings.IMPORT_MAX_ROWS}
-        )
+        raise _too_many_rows(len(body))
     width = len(headers)
     dataset = tablib.Dataset(headers=headers)
     for row in body:
         row = list(row)[:width] + [None] * (width - len(row))
-        dataset.append([_cell(c) for c in row])
+        dataset.append(row)
     return dataset
 
 
+def _too_many_rows(n) -> ImportFileError:
+    return ImportFileError(
+        _("Tệp có %(n)s dòng, vượt giới hạn %(max)s dòng một lần nhập.")
+        % {"n": n, "max": settings.IMPORT_MAX_ROWS}
+    )
+
+
 def _xlsx_rows(content: bytes) -> list[list]:
+    """The first sheet's non-blank rows. A few megabytes of .xlsx may unpack to gigabytes (a
+    "zip bomb"): the declared sizes are checked first and reading stops past the row limit."""
     from openpyxl import load_workbook
 
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        if sum(entry.file_size for entry in archive.infolist()) > ZIP_MAX_UNCOMPRESSED:
+            raise ImportFileError(
+                _(
+                    "Tệp Excel giải nén ra quá lớn so với kích thước tệp (nghi là “bom nén”). "
+                    "Hãy lưu lại tệp bằng Excel ở dạng .xlsx."
+                )
+            )
     workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        rows = []
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            if any(c is not None and str(c).strip() for c in row):
+                rows.append(list(row))
+                if len(rows) > settings.IMPORT_MAX_ROWS + 1:  # + the heading
+                    raise _too_many_rows(f"{settings.IMPORT_MAX_ROWS}+")
+        return rows
     finally:
         workbook.close()
 

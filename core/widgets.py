@@ -11,6 +11,7 @@ from import_export.widgets import Widget
 from .text import clean_text
 
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y")
+MAX_DIGITS = 15  # integer digits a number cell may have
 
 
 class TextWidget(Widget):
@@ -125,7 +126,7 @@ class NumberWidget(Widget):
             if self.required:
                 raise ValueError(_("Ô này không được để trống."))
             return None
-        if isinstance(value, int | float):
+        if isinstance(value, int | float) and not isinstance(value, bool):
             number = Decimal(str(value))
         else:
             text = clean_text(str(value)).replace(" ", "")
@@ -134,6 +135,10 @@ class NumberWidget(Widget):
                 number = Decimal(text)
             except InvalidOperation as exc:
                 raise ValueError(_("“%(value)s” không phải là số.") % {"value": value}) from exc
+        # "NaN", "Infinity" and "1e999999999" parse as decimals; the last would take hours to
+        # turn into an int. No column of ours holds a number that large.
+        if not number.is_finite() or number.adjusted() >= MAX_DIGITS:
+            raise ValueError(_("“%(value)s” không phải là số hợp lệ.") % {"value": value})
         if self.integer:
             if number != number.to_integral_value():
                 raise ValueError(_("“%(value)s” phải là số nguyên.") % {"value": value})

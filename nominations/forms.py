@@ -7,6 +7,7 @@ from django.core import signing
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import PhotoField
 from criteria.enums import NomineeCategory
 from units.forms import DateInput
 from units.models import Person, Unit
@@ -89,7 +90,7 @@ class ContentForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    photo = forms.ImageField(
+    photo = PhotoField(
         label=_("Ảnh 4x6"), required=False, help_text=_("JPEG hoặc PNG, tối đa 2 MB.")
     )
     photo_public = forms.BooleanField(

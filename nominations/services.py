@@ -21,7 +21,13 @@ from campaigns.models import Quota
 from campaigns.selectors import closes_at, deadline_for
 from core.audit import audit
 from core.text import clean_text
-from core.validators import EVIDENCE_TYPES, evidence_kind, validate_photo
+from core.validators import (
+    EVIDENCE_TYPES,
+    evidence_kind,
+    evidence_name,
+    photo_file_name,
+    validate_photo,
+)
 from criteria.eligibility import evaluate_rules
 from criteria.enums import NomineeKind, RecordKind, RecordSource
 from criteria.models import AchievementRecord
@@ -198,7 +204,7 @@ def nomination_update(
         nomination.video_links = [link for link in video_links if link]
         changed.append("video_links")
     if photo is not None:
-        validate_photo(photo)
+        photo.name = photo_file_name(validate_photo(photo))
         nomination.photo = photo
         changed.append("photo")
     if photo_public is not None:
@@ -238,11 +244,13 @@ def evidence_add(*, actor, nomination: Nomination, upload, criterion=None) -> Ev
     kind = evidence_kind(upload)
     if criterion is not None and criterion.criteria_set_id != nomination.criteria_set_id:
         raise ValidationError(_("Tiêu chí không thuộc bộ tiêu chí của hồ sơ."))
+    name = evidence_name(clean_text(upload.name.replace("\\", "/").rsplit("/", 1)[-1])[:255], kind)
+    upload.name = name  # the stored file takes only its extension (evidence_path)
     evidence = Evidence.objects.create(
         nomination=nomination,
         criterion=criterion,
         file=upload,
-        original_name=clean_text(upload.name.replace("\\", "/").rsplit("/", 1)[-1])[:255],
+        original_name=name,
         content_type=EVIDENCE_TYPES[kind],
         size=upload.size,
         uploaded_by=actor,

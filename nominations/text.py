@@ -29,13 +29,39 @@ SUMMARY_TAGS = {
 }
 
 
+_TAG = re.compile(r"<[a-zA-Z/!]")
+
+
+def _paragraphs(text: str, escape=lambda p: p) -> str:
+    return "".join(f"<p>{escape(p.strip())}</p>" for p in re.split(r"\n\s*\n", text) if p.strip())
+
+
 def sanitise_summary(html: str) -> str:
-    """Keep harmless structure only; drop scripts, styles, attributes, links and images."""
+    """Keep harmless structure only; drop scripts, styles, attributes, links and images.
+
+    Sanitising twice changes nothing: the edit page shows the stored HTML and saves it again.
+    """
     text = unicodedata.normalize("NFC", html or "").replace("\u00a0", " ")
-    if not re.search(r"<[a-zA-Z/!]", text):  # plain text ("2 < 3" too): keep its paragraphs
-        paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-        text = "".join(f"<p>{p}</p>" for p in (nh3.clean_text(p) for p in paragraphs))
-    return nh3.clean(text, tags=SUMMARY_TAGS, attributes={}, link_rel=None).strip()
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # as an HTML parser reads them
+    if not _TAG.search(text):  # plain text ("2 < 3" too): keep its paragraphs
+        text = _paragraphs(text, nh3.clean_text)
+    cleaned = _clean(text)
+    if cleaned and not _TAG.search(cleaned):
+        # Only dropped tags (<span>, <div>) around text: what is left is escaped text; keep it
+        # in paragraphs, or the next save would take it for plain text and escape it again.
+        cleaned = _paragraphs(cleaned)
+    # The cleaner may return a tree that reads back otherwise (headings nested once an <object>
+    # between them is dropped); clean again until nothing changes.
+    for _attempt in range(3):
+        again = _clean(cleaned)
+        if again == cleaned:
+            break
+        cleaned = again
+    return cleaned
+
+
+def _clean(html: str) -> str:
+    return nh3.clean(html, tags=SUMMARY_TAGS, attributes={}, link_rel=None).strip()
 
 
 def word_count(html: str) -> int:

@@ -27,6 +27,7 @@ from campaigns.selectors import (
 )
 from core.audit import audit
 from core.exports import spreadsheet_response
+from core.validators import photo_content_type
 from core.views import LoadMixin
 from units.enums import Role
 from units.selectors import has_role_at, scope_paths
@@ -396,6 +397,8 @@ class EvidenceUploadView(LoginRequiredMixin, View):
                 messages.error(request, " ".join(exc.messages))
             else:
                 messages.success(request, _("Đã tải lên minh chứng."))
+        elif request.FILES:  # a file that Django refused (empty), or a criterion of another set
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         else:
             messages.error(request, _("Hãy chọn tệp minh chứng."))
         return redirect("nominations:detail", pk=pk)
@@ -461,7 +464,9 @@ class PhotoView(LoginRequiredMixin, View):
         # Personal data leaving the portal, but shown on every visit of the dossier page: the
         # audit log, not the dossier's timeline.
         audit(actor=request.user, action="nomination.photo", target=nomination)
-        response = FileResponse(nomination.photo.open("rb"), content_type="image/jpeg")
+        response = FileResponse(
+            nomination.photo.open("rb"), content_type=photo_content_type(nomination.photo.name)
+        )
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, max-age=600"
         return response

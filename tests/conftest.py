@@ -12,12 +12,29 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import connection
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import PersonFactory, UnitFactory, UserFactory
 from units.enums import Role, SchoolType, UnitLevel
 from units.models import Membership
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+# Property-based tests (hypothesis): the examples of one test share its database transaction and
+# fixtures on purpose, the database sets the pace (no deadline), and no example database is left
+# in the checkout. HYPOTHESIS_PROFILE=ci tries many more examples.
+hypothesis_settings.register_profile(
+    "dev",
+    max_examples=25,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile(
+    "ci", parent=hypothesis_settings.get_profile("dev"), max_examples=300
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 def service_missing(reason: str):

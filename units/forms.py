@@ -5,7 +5,8 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from core.validators import validate_photo
+from core.forms import PhotoField
+from core.validators import PHOTO_SUFFIXES, validate_photo
 
 from .enums import Position, UnitLevel
 from .models import Person
@@ -41,6 +42,7 @@ class PersonForm(forms.ModelForm):
             "is_active",
         ]
         widgets = {"birth_date": DateInput()}
+        field_classes = {"photo": PhotoField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,7 +71,8 @@ class PersonForm(forms.ModelForm):
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
         if photo and hasattr(photo, "content_type"):  # a new upload, not the stored file
-            validate_photo(photo)
+            # Stored under a random name (person_photo_path) with the extension of its content.
+            photo.name = f"anh{PHOTO_SUFFIXES[validate_photo(photo)]}"
         return photo
 
     def clean_identifier(self):
