@@ -62,6 +62,7 @@ from units.models import Membership, Person, Unit, User
 from . import servers
 from .harness import require, rounded
 from .pages import SEARCH, dashboard_params, dossiers_at_province, ensure_scale
+from .urls import ADMIN_LIST
 
 LOCUSTFILE = servers.ROOT / "bench" / "locustfile.py"
 MIX = ["NominatorUser", "CommuneApproverUser", "ProvinceApproverUser", "PublicUser"]
@@ -340,7 +341,7 @@ def _prepare(size: dict) -> tuple[dict, dict]:
         ("limit: dashboard (Sở)", f"/_bench/limit/dashboard/?{board_query}", province),
         ("honour board", "/vinh-danh/", None),
         ("limit: honour board", "/_bench/limit/honour/", None),
-        ("admin change list", "/quan-tri/nominations/nomination/", admin),
+        ("admin change list", ADMIN_LIST, admin),
     ]
     exemplars = list(
         Nomination.objects.filter(state=State.RECOGNISED)

@@ -33,10 +33,10 @@ from units.enums import Role, UnitLevel
 from units.models import Membership, Unit, User
 
 from .harness import counting_queries, in_window, interleaved, require, rounded
+from .urls import ADMIN_LIST
 
 BENCH_NOMINATOR = "bench.canbo"
 SEARCH = "nguyen"
-ADMIN_LIST = "/quan-tri/nominations/nomination/"
 # Pages of the same kind over few rows and many: their query counts must be equal.
 PAIRS = [
     ("commune_list", "province_list"),
