@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup check-system lint format migrations-check check-deploy messages seed-province seed-nation worker beat bench ci clean
+.PHONY: run test setup check-system lint format migrations-check check-deploy messages seed-province seed-nation worker beat bench ci clean faults
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 / Python 3.11 is required: sudo apt-get install python3.11 python3.11-venv"; exit 1; }
@@ -40,6 +40,11 @@ test: $(STAMP)
 BENCH_DATABASE_URL := $(shell pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && echo postgres://postgres@127.0.0.1:5432/thidua_bench)
 bench: $(STAMP) check-system
 	$(if $(BENCH_DATABASE_URL),DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}") $(BIN)/python -m bench $(BENCH_ARGS)
+
+## Fault tests: kill the Celery worker mid-task, restart PostgreSQL, stop Redis for 30 s, under
+## load, on a private PostgreSQL 15 and Redis (docs/reliability.md); prints JSON, fails on a break.
+faults: $(STAMP) check-system
+	$(BIN)/python -m bench.faults
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

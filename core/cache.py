@@ -2,11 +2,13 @@
 reached, reads are misses and writes are dropped, so pages are computed from the database instead
 of failing (Django's RedisCache raises on a connection error, which is a 500).
 
-It also fails fast: redis-py retries a refused connection with backoff (almost 3 s per call by
-default), so here a call tries once more at once, and after a failure the cache is left alone
-for `down_seconds` (5 s, in this process) before Redis is tried again. One warning per failure,
-not one per call. Only unavailability is forgiven (connection errors and timeouts); any other
-Redis error is a bug and raises.
+It also fails fast. Django's client sets no timeouts, so a Redis that accepts connections but
+does not answer (hung, or a network that drops packets) would hold every request until TCP gives
+up; here connecting waits at most 1 s and a reply 2 s, a broken pooled connection (Redis
+restarted) is retried once at once, and after a failure the cache is left alone for
+`down_seconds` (5 s, in this process) before Redis is tried again: one wait and one warning per
+outage and process, not one per call. Only unavailability is forgiven (connection errors and
+timeouts); any other Redis error is a bug and raises.
 
     CACHES = {"default": {"BACKEND": "core.cache.ForgivingRedisCache", "LOCATION": REDIS_URL}}
 """
@@ -59,9 +61,9 @@ class ForgivingRedisCacheClient(RedisCacheClient):
         options = {
             "socket_connect_timeout": 1,
             "socket_timeout": 2,
-            # Once more at once (a pooled connection that Redis closed when it restarted), no
-            # backoff: a cache that does not answer now is a miss.
-            "retry": Retry(NoBackoff(), 1),
+            # Once more at once on a broken connection (a pooled one that Redis closed when it
+            # restarted), not after a timeout: a cache that does not answer now is a miss.
+            "retry": Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
             **options,
         }
         super().__init__(servers, **options)
