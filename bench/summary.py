@@ -107,57 +107,70 @@ def _honour(r) -> Iterator[str]:
     )
 
 
+PAGE_LABELS = {
+    "school_list": "School's dossier list",
+    "commune_list": "Commune's dossier list",
+    "province_list": "Sở's dossier list",
+    "commune_queue": "Commune approver's queue",
+    "province_queue": "Sở approver's queue",
+    "short_dossier": "Dossier page (short)",
+    "dossier": "Dossier page",
+    "commune_dashboard": "Commune dashboard, cache off",
+    "dashboard": "Sở dashboard, cache off",
+    "honour_board": "Honour board",
+    "honour_search": "Honour board search",
+}
+
+
 def _pages(r) -> Iterator[str]:
-    for name, page in r.get("pages", {}).items():
-        baselines = [f"limit view {_s(page.get('limit_s'))}"]
-        ratios = [_ratio(page.get("vs_limit"))]
-        if page.get("admin_s") is not None:
-            baselines.append(f"admin change list {_s(page['admin_s'])}")
-            ratios.append(_ratio(page.get("vs_admin")))
+    admin = r["admin_list"]
+    for name, page in r["pages"].items():
         yield _row(
-            f"{page.get('label', name)} ({r.get('scale', '')})",
-            _s(page.get("median_s")),
-            "; ".join(baselines),
-            "; ".join(ratios),
-            page.get("queries", ""),
+            f"{PAGE_LABELS.get(name, name)} ({r['scale']}, {page['rows']} rows)",
+            _s(page["median_s"]),
+            f"limit view {_s(page['limit_median_s'])}; admin change list {_s(admin['median_s'])}",
+            f"{_ratio(page['vs_limit'])}; {_ratio(page['vs_admin'])}",
+            page["queries"],
         )
-    admin = r.get("admin")
-    if admin:
-        yield _row(
-            "Django admin change list of nominations",
-            _s(admin.get("median_s")),
-            "(the baseline above)",
-            "",
-            admin.get("queries", ""),
-        )
+    yield _row(
+        "Django admin change list of the same dossiers",
+        _s(admin["median_s"]),
+        f"trivial page {_s(r['trivial_login']['median_s'])}",
+        _ratio(admin["vs_trivial"]),
+        admin["queries"],
+    )
+
+
+def _ms(value) -> str:
+    return _s(None if value is None else value / 1000)
 
 
 def _load(r) -> Iterator[str]:
     if "skipped" in r:
         yield _row("Load test", "skipped", r["skipped"], "", "")
         return
-    mix = r.get("mix", {})
-    trivial = r.get("trivial", {})
+    total, trivial = r["mix"]["total"], r["pages"]["trivial"]
+    done = r["submissions"]
     yield _row(
-        f"Deadline-day mix, {mix.get('users', '?')} users, {mix.get('seconds', '?')} s: "
-        f"{mix.get('rps', 0):.0f} req/s, {mix.get('errors', 0)} errors",
-        f"p50 {_s(mix.get('p50_s'))}, p95 {_s(mix.get('p95_s'))}, p99 {_s(mix.get('p99_s'))}",
-        f"trivial view {trivial.get('rps', 0):.0f} req/s, p50 {_s(trivial.get('p50_s'))}",
-        _ratio(_divide(trivial.get("rps"), mix.get("rps"))),
-        "",
+        f"Deadline-day mix: {r['users']} users for {r['mix']['seconds']} s, "
+        f"{total['requests']:,} requests, {total['errors']} errors; "
+        f"{done['found_submitted_in_db']}/{done['submit_success_responses']} submissions found",
+        f"{total['rps']:.1f} req/s; p50 {_ms(total['p50_ms'])}, p95 {_ms(total['p95_ms'])}, "
+        f"p99 {_ms(total['p99_ms'])}",
+        f"trivial view alone {trivial['rps']:.1f} req/s, p95 {_ms(trivial['p95_ms'])}",
+        _ratio(_divide(trivial["rps"], total["rps"])),
     )
-    for name, page in r.get("pages", {}).items():
+    admin = r["pages"].get("admin change list", {})
+    for name, page in r["pages"].items():
+        limit = r["pages"].get(f"limit: {name}")
+        if not limit or "vs_limit" not in page:
+            continue
         yield _row(
-            f"Under load: {page.get('label', name)}",
-            f"{page.get('rps', 0):.0f} req/s, p95 {_s(page.get('p95_s'))}",
-            f"limit view {page.get('limit_rps', 0):.0f} req/s"
-            + (
-                f"; admin {page['admin_rps']:.0f} req/s"
-                if page.get("admin_rps") is not None
-                else ""
-            ),
-            _ratio(page.get("vs_limit")),
-            "",
+            f"Under load, alone: {name}",
+            f"{page['rps']:.1f} req/s; p95 {_ms(page['p95_ms'])}",
+            f"limit view {limit['rps']:.1f} req/s; admin change list "
+            f"{admin.get('rps', 0):.1f} req/s",
+            f"{_ratio(page['vs_limit'])}; {_ratio(page['vs_admin'])}",
         )
 
 
