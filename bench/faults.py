@@ -59,6 +59,9 @@ REDIS_DOWN_SECONDS = 30
 # (production keeps the hour of config/settings.py, see docs/reliability.md). Longer than the
 # bundle takes here (about 25 s), or a copy of the task still running is handed out again.
 VISIBILITY_TIMEOUT = 60
+# A killed bundle's silent builder is taken over after this long (production: 120 s), shorter
+# than the visibility timeout so that the redelivered task rebuilds it.
+BUNDLE_STALE_SECONDS = 30
 SUCCESS = "Đã thực hiện:"  # the message after a transition (Vietnamese, the portal's language)
 STALE = "vừa được người khác xử lý"  # the message when the page's version is out of date
 
@@ -875,6 +878,7 @@ def run(plan: Plan, pg: Postgres, redis_server: RedisServer, *, mail: Path, medi
         "EMAIL_URL": f"filemail:///{mail}",  # django-environ drops one /
         "MEDIA_ROOT": str(media),
         "CELERY_VISIBILITY_TIMEOUT": VISIBILITY_TIMEOUT,
+        "BUNDLE_STALE_SECONDS": BUNDLE_STALE_SECONDS,
     }
     servers = portal(pg.url("thidua"), redis_server.url, worker_concurrency=2, **extra)
     with servers as site, Load(site.url, plan) as load:

@@ -151,6 +151,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A bundle whose builder has not reported progress for this long lost its worker: the periodic
+# requeue (or a redelivered task) builds it again; a live build is never built twice.
+BUNDLE_STALE_SECONDS = env.int("BUNDLE_STALE_SECONDS", default=120)
 # External notification channels, in order ("email"; SMS or Zalo would be added here).
 NOTIFICATION_CHANNELS = env.list("NOTIFICATION_CHANNELS", default=["email"])
 

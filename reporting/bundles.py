@@ -2,14 +2,18 @@
 task (reporting.tasks.build_bundle) with progress the page polls, stored privately, downloaded
 only by those allowed, and written into each dossier's timeline."""
 
+import datetime
+import logging
 import shutil
 import tempfile
 import zipfile
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -21,6 +25,14 @@ from units.selectors import membership_paths
 from . import printing
 from .documents import render_pdf
 from .models import Export, ExportStatus
+
+logger = logging.getLogger(__name__)
+
+
+def _stale() -> datetime.timedelta:
+    """A builder renews its claim after every dossier (a few seconds at most); one silent for
+    BUNDLE_STALE_SECONDS has died (killed worker, lost machine), and its bundle may be rebuilt."""
+    return datetime.timedelta(seconds=settings.BUNDLE_STALE_SECONDS)
 
 
 def member_of(user, unit) -> bool:
@@ -51,10 +63,48 @@ def bundle_request(*, actor, nomination=None, unit=None, round_=None) -> Export:
     export = Export.objects.create(
         requested_by=actor, nomination=nomination, unit=unit, round=round_
     )
+    transaction.on_commit(lambda: bundle_enqueue([export.pk]), robust=True)
+    return export
+
+
+def bundle_enqueue(ids: list[int]) -> None:
+    """Queue the builds. With the broker down the exports stay pending and the periodic
+    `reporting.requeue_bundles` queues them later: asking for a bundle never fails for that."""
     from .tasks import build_bundle
 
-    transaction.on_commit(lambda: build_bundle.delay(export_id=export.pk))
-    return export
+    for pk in ids:
+        try:
+            build_bundle.delay(export_id=pk)
+        except Exception:
+            logger.warning("broker unavailable; bundle %s waits for the requeue", pk)
+            return
+
+
+def bundle_claim(export_id: int, *, now=None) -> Export | None:
+    """Take a bundle to build, atomically: a pending one, or a running one whose builder has
+    gone silent. None if it is done, failed, gone, or being built right now by another worker
+    (a task Celery handed out twice must not build it twice)."""
+    now = now or timezone.now()
+    claimable = Q(status=ExportStatus.PENDING) | Q(
+        status=ExportStatus.RUNNING, claimed_at__lt=now - _stale()
+    )
+    if not Export.objects.filter(claimable, pk=export_id).update(
+        status=ExportStatus.RUNNING, claimed_at=now
+    ):
+        return None
+    return Export.objects.get(pk=export_id)
+
+
+def bundles_due(*, now=None) -> list[int]:
+    """What the periodic requeue queues again: pending a minute after being asked for (the
+    broker was down), or running with a silent builder."""
+    now = now or timezone.now()
+    return list(
+        Export.objects.filter(
+            Q(status=ExportStatus.PENDING, created_at__lt=now - datetime.timedelta(minutes=1))
+            | Q(status=ExportStatus.RUNNING, claimed_at__lt=now - _stale())
+        ).values_list("pk", flat=True)
+    )
 
 
 def _folder(nomination) -> str:
@@ -87,7 +137,7 @@ def bundle_build(export: Export) -> Export:
         .prefetch_related("evidence")
     )
     Export.objects.filter(pk=export.pk).update(
-        status=ExportStatus.RUNNING, total=len(nominations), progress=0
+        status=ExportStatus.RUNNING, total=len(nominations), progress=0, claimed_at=timezone.now()
     )
     with tempfile.TemporaryFile() as spool:  # on disk: a round's evidence can be large
         _write_zip(spool, export, nominations)
@@ -132,7 +182,7 @@ def _write_zip(spool, export: Export, nominations) -> None:
                 entry = f"{folder}/minh-chung/{_evidence_name(evidence)}"
                 with evidence.file.open("rb") as source, archive.open(entry, "w") as target:
                     shutil.copyfileobj(source, target)
-            Export.objects.filter(pk=export.pk).update(progress=done)
+            Export.objects.filter(pk=export.pk).update(progress=done, claimed_at=timezone.now())
 
 
 def may_download(user, export: Export) -> bool:

@@ -50,6 +50,9 @@ class Export(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The builder's heartbeat, renewed after every dossier: a running bundle whose heartbeat is
+    # older than BUNDLE_STALE_SECONDS lost its worker and may be taken over; a fresh one may not.
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("gói hồ sơ")

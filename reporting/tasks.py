@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 
+from . import bundles
 from .models import Export, ExportStatus
 
 logger = logging.getLogger(__name__)
@@ -11,19 +12,23 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="reporting.build_bundle", acks_late=True)
 def build_bundle(*, export_id: int) -> None:
-    from .bundles import bundle_build
-
-    # Running too: with acks_late a task whose worker died mid-way comes back, and rebuilds.
-    export = Export.objects.filter(
-        pk=export_id, status__in=[ExportStatus.PENDING, ExportStatus.RUNNING]
-    ).first()
-    if export is None:  # gone, or already built
+    # With acks_late a task whose worker died mid-way comes back; the claim lets it rebuild only
+    # once the first builder has gone silent, never beside it.
+    export = bundles.bundle_claim(export_id)
+    if export is None:
         return
     try:
-        bundle_build(export)
+        bundles.bundle_build(export)
     except Exception as exc:
         logger.exception("bundle %s failed", export_id)
-        Export.objects.filter(pk=export_id).update(
+        Export.objects.filter(pk=export_id, status=ExportStatus.RUNNING).update(
             status=ExportStatus.FAILED, error=str(exc)[:2000]
         )
         raise
+
+
+@shared_task(name="reporting.requeue_bundles")
+def requeue_bundles() -> int:
+    ids = bundles.bundles_due()
+    bundles.bundle_enqueue(ids)
+    return len(ids)

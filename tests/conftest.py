@@ -7,6 +7,7 @@ so that nothing silently goes untested there.
 
 import os
 import shutil
+import socket
 from contextlib import contextmanager
 from types import SimpleNamespace
 
@@ -87,6 +88,29 @@ def celery_eager():
     app.conf.task_always_eager = True
     yield app
     app.conf.task_always_eager = before
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def dead_broker(celery_eager):
+    """This process's Celery app pointed at a Redis that is not there, tasks not eager."""
+    app = celery_eager
+    before = app.conf.broker_url
+
+    def rebind(url):
+        app.conf.broker_url = url
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    app.conf.task_always_eager = False
+    rebind(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
+    yield
+    rebind(before)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Dossier bundles: requested from the page, built by a Celery task with progress, holding the
 report PDFs, evidence and lists, downloadable only by the requester, recorded in the timeline."""
 
+import datetime
 import io
 import zipfile
 
@@ -158,3 +159,54 @@ def test_a_real_worker_builds_the_bundle(postgres, redis_url, start_worker, plac
     with export.file.open("rb") as handle:
         assert any(name.endswith(".pdf") for name in zipfile.ZipFile(handle).namelist())
     assert nomination.events.filter(kind=EventKind.EXPORTED).exists()
+
+
+@pytest.mark.django_db
+def test_a_bundle_asked_for_with_the_broker_down_waits_and_the_requeue_builds_it(
+    client, placed, users, clock, dead_broker, celery_eager, django_capture_on_commit_callbacks
+):
+    from reporting import tasks
+
+    nomination = placed("under_review@commune")
+    client.force_login(users.commune)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reporting:nomination_bundle", args=[nomination.pk]))
+    export = Export.objects.get()
+    assert response.url == reverse("reporting:export", args=[export.pk])
+    assert export.status == ExportStatus.PENDING
+
+    celery_eager.conf.task_always_eager = True  # the broker is back
+    assert tasks.requeue_bundles() == 0  # asked for a moment ago: its own task may yet come
+    clock.shift(datetime.timedelta(minutes=2))
+    assert tasks.requeue_bundles() == 1
+    export.refresh_from_db()
+    assert (export.status, export.progress) == (ExportStatus.DONE, 1)
+
+
+@pytest.mark.django_db
+def test_a_bundle_being_built_is_not_built_again_beside_it(
+    placed, users, clock, celery_eager, settings
+):
+    """Celery may hand a task out twice (acks_late, a visibility timeout shorter than the build):
+    the second copy leaves a live build alone, and takes over only from a silent builder."""
+    from reporting import tasks
+
+    nomination = placed("under_review@commune")
+    export = Export.objects.create(requested_by=users.commune, nomination=nomination)
+    assert bundles.bundle_claim(export.pk) is not None  # a first worker is building it
+
+    tasks.build_bundle.delay(export_id=export.pk)
+    export.refresh_from_db()
+    assert (export.status, export.file.name) == (ExportStatus.RUNNING, "")
+    assert bundles.bundles_due() == []
+
+    # The first worker died: its claim goes stale.
+    clock.shift(datetime.timedelta(seconds=settings.BUNDLE_STALE_SECONDS + 1))
+    assert bundles.bundles_due() == [export.pk]
+    tasks.build_bundle.delay(export_id=export.pk)
+    export.refresh_from_db()
+    assert export.status == ExportStatus.DONE
+    assert nomination.events.filter(kind=EventKind.EXPORTED).count() == 1
+
+    tasks.build_bundle.delay(export_id=export.pk)  # a late copy of a finished build
+    assert nomination.events.filter(kind=EventKind.EXPORTED).count() == 1
