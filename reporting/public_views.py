@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.validators import photo_content_type
 from units.models import Unit
 
 from . import honours
@@ -94,7 +95,7 @@ class ExemplarPhotoView(View):
         photo = honours.public_photo(pk)
         if photo is None:
             raise Http404
-        response = FileResponse(photo.open("rb"), content_type="image/jpeg")
+        response = FileResponse(photo.open("rb"), content_type=photo_content_type(photo.name))
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "public, max-age=3600"
         return response

@@ -14,6 +14,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from core.audit import audit
 from core.exports import spreadsheet_response
+from core.validators import photo_content_type
 
 from . import selectors, services
 from .forms import PersonFilterForm, PersonForm, UnitFilterForm
@@ -173,15 +174,11 @@ class PersonPhotoView(LoginRequiredMixin, View):
             raise Http404
         audit(actor=request.user, action="person.photo", target=person)  # personal data
         response = FileResponse(
-            person.photo.open("rb"), content_type=_photo_type(person.photo.name)
+            person.photo.open("rb"), content_type=photo_content_type(person.photo.name)
         )
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, max-age=3600"
         return response
-
-
-def _photo_type(name):
-    return {"png": "image/png", "webp": "image/webp"}.get(name.rsplit(".", 1)[-1], "image/jpeg")
 
 
 class PersonCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):

@@ -137,6 +137,22 @@ def test_photo_only_with_consent(client, exemplar):
     assert reverse("reporting:exemplar_photo", args=[refused.pk]) not in board
 
 
+def test_a_photo_is_served_with_the_type_of_its_content(client, exemplar):
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    agreed = exemplar("Trần Thị Bích")
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 40), (10, 20, 30)).save(buffer, format="PNG")
+    agreed.photo.save("chan-dung.png", ContentFile(buffer.getvalue()))
+
+    response = client.get(reverse("reporting:exemplar_photo", args=[agreed.pk]))
+    assert response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content)[:4] == b"\x89PNG"
+
+
 def test_only_recognised_dossiers_are_public(client, placed):
     for place in ("draft", "under_review@province", "approved", "rejected", "withdrawn"):
         nomination = placed(place)
