@@ -922,6 +922,8 @@ def run(plan: Plan, pg: Postgres, redis_server: RedisServer, *, mail: Path, medi
         "no 5xx at all while Redis was down": not redis_down["requests"][
             "errors_5xx_inside_window"
         ],
+        "/healthz stayed up (degraded) while only Redis was down": redis_down["healthz_while_down"]
+        == 200,
         "submissions acknowledged while Redis was down": (
             redis_down["acknowledged_submissions_while_down"] > 0
         ),
