@@ -9,17 +9,17 @@ list, their relations joined, search on the folded name), on an admin site of it
 portal's site would change `/quan-tri/` for every test that imports this module).
 """
 
-from django.contrib import admin
 from django.urls import include, path
 
 from config import urls as portal_urls
 from config.admin import PortalAdminSite
+from core.admin import ReadOnlyAdmin
 from nominations.models import Nomination
 
 from . import limits
 
 
-class BenchNominationAdmin(admin.ModelAdmin):
+class BenchNominationAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "nominating_unit", "round", "state", "current_unit", "updated_at"]
     list_select_related = [
         "nominee_person",
@@ -31,15 +31,6 @@ class BenchNominationAdmin(admin.ModelAdmin):
     ]
     list_filter = ["state", "category"]
     search_fields = ["search_text"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 site = PortalAdminSite(name="bench_admin")

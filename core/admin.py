@@ -3,14 +3,8 @@ from django.contrib import admin
 from .models import AuditEvent, ImportJob
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """The audit log is append-only, also for administrators."""
-
-    list_display = ["created_at", "actor", "action", "target_repr"]
-    list_filter = ["action"]
-    search_fields = ["target_repr", "actor__username"]
-    list_select_related = ["actor"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written only by the portal's services: administrators read them, never edit."""
 
     def has_add_permission(self, request):
         return False
@@ -20,6 +14,16 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """The audit log is append-only, also for administrators."""
+
+    list_display = ["created_at", "actor", "action", "target_repr"]
+    list_filter = ["action"]
+    search_fields = ["target_repr", "actor__username"]
+    list_select_related = ["actor"]
 
 
 @admin.register(ImportJob)

@@ -3,6 +3,8 @@ look into (a report's content changes only through its services, so it is read-o
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import ImplementationReport, ReportCall
 
 
@@ -17,17 +19,8 @@ class ReportCallAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImplementationReport)
-class ImplementationReportAdmin(admin.ModelAdmin):
+class ImplementationReportAdmin(ReadOnlyAdmin):
     list_display = ["unit", "year", "status", "sent_to", "sent_at", "first_sent_at", "send_count"]
     list_filter = ["status", "year"]
     search_fields = ["unit__name", "unit__code"]
     list_select_related = ["unit", "sent_to"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
