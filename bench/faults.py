@@ -42,6 +42,7 @@ from pathlib import Path
 
 import requests
 
+from . import samples
 from .servers import Process, free_port, portal, server_env
 
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -269,20 +270,8 @@ class Dossier:
     outcome: str = ""
 
 
-def _jpeg() -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (300, 400), (200, 210, 220)).save(buffer, format="JPEG", quality=85)
-    return buffer.getvalue()
-
-
-PARAGRAPH = (
-    "Trong năm học, cô đã chủ động đổi mới phương pháp dạy học theo hướng phát triển phẩm chất "
-    "và năng lực học sinh, ứng dụng công nghệ thông tin vào từng tiết dạy, phối hợp chặt chẽ với "
-    "cha mẹ học sinh để kèm cặp các em còn khó khăn; lớp chủ nhiệm đạt danh hiệu lớp tiêu biểu."
-)
-SUMMARY = "".join(f"<p>{PARAGRAPH}</p>" for _ in range(20))  # over the campaign's 1,000 words
+# Over the campaign's 1,000 words.
+SUMMARY = "".join(f"<p>{samples.PARAGRAPH}</p>" for _ in range(20))
 PDF = b"%PDF-1.4\n" + b"0" * 20_000
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
@@ -304,7 +293,7 @@ class Load:
         self.people: queue.SimpleQueue = queue.SimpleQueue()
         for person in plan.people:
             self.people.put(person)
-        self.photo = _jpeg()
+        self.photo = samples.jpeg()
         self.threads = [
             threading.Thread(target=self.drive, args=(key,), daemon=True) for key in plan.sessions
         ]

@@ -24,7 +24,6 @@ under load; the limit views have no cache.
 
 import csv
 import datetime
-import io
 import json
 import math
 import shutil
@@ -45,7 +44,6 @@ from django.db import connection
 from django.db.models import Count
 from django.test.utils import override_settings
 from django.utils import timezone
-from PIL import Image
 
 from campaigns.models import Campaign, Round, RoundDeadline
 from criteria.models import Title
@@ -59,7 +57,7 @@ from reporting import dashboards
 from units.enums import Position, Role, UnitLevel
 from units.models import Membership, Person, Unit, User
 
-from . import servers
+from . import scenario, servers
 from .harness import require, rounded
 from .pages import SEARCH, dashboard_params, dossiers_at_province, ensure_scale
 from .urls import ADMIN_LIST
@@ -220,12 +218,6 @@ SUMMARY_SENTENCE = (
 )
 
 
-def _photo() -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (240, 360), (200, 205, 215)).save(buffer, format="JPEG")
-    return SimpleUploadedFile("anh.jpg", buffer.getvalue(), content_type="image/jpeg")
-
-
 def _pdf() -> SimpleUploadedFile:
     body = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     return SimpleUploadedFile("minh-chung.pdf", body, content_type="application/pdf")
@@ -261,7 +253,7 @@ def _ready_drafts(user: User, school: Unit, round_: Round, count: int) -> list[i
             actor=user,
             nomination=nomination,
             summary=summary,
-            photo=_photo(),
+            photo=scenario.photo(),
             assessments={a.criterion_id: (True, "Đạt, có minh chứng.") for a in assessments},
         )
         for a in assessments:

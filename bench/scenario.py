@@ -1,10 +1,7 @@
 """Dossiers like the real ones, in the demo campaign: a teacher of a Đà Nẵng primary school with
 a photo, a CV, models and works, registry titles and a summary long enough to fill pages."""
 
-import io
-
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from campaigns.models import Campaign
 from criteria.models import Title
@@ -14,22 +11,15 @@ from nominations.models import Evidence, Nomination
 from units.enums import Position
 from units.models import Person, Unit, User
 
+from . import samples
 from .harness import in_window
 
 SCHOOL = "DN-X001-TH01"
 NOMINATOR = "tieuhoc.canbo"
-PARAGRAPH = (
-    "Trong năm học, cô đã chủ động đổi mới phương pháp dạy học theo hướng phát triển phẩm chất "
-    "và năng lực học sinh, ứng dụng công nghệ thông tin vào từng tiết dạy, phối hợp chặt chẽ với "
-    "cha mẹ học sinh để kèm cặp các em còn khó khăn; lớp chủ nhiệm đạt danh hiệu lớp tiêu biểu, "
-    "100% học sinh hoàn thành chương trình lớp học, nhiều em đạt giải cấp thành phố."
-)
 
 
 def photo() -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (300, 400), (200, 210, 220)).save(buffer, format="JPEG", quality=85)
-    return SimpleUploadedFile("anh.jpg", buffer.getvalue(), content_type="image/jpeg")
+    return SimpleUploadedFile("anh.jpg", samples.jpeg(), content_type="image/jpeg")
 
 
 def nominator() -> User:
@@ -70,7 +60,7 @@ def dossiers(count: int, *, paragraphs: int) -> list[Nomination]:
             nomination = services.nomination_update(
                 actor=actor,
                 nomination=nomination,
-                summary="".join(f"<p>{PARAGRAPH}</p>" for _ in range(paragraphs)),
+                summary="".join(f"<p>{samples.PARAGRAPH}</p>" for _ in range(paragraphs)),
                 cv=nomination.cv
                 | {"hometown": "Hòa Vang, Đà Nẵng", "professional": "Cử nhân Sư phạm Tiểu học"},
                 photo=photo(),

@@ -69,20 +69,14 @@ def with_duplicate_counts(nominations: QuerySet[Nomination]) -> QuerySet[Nominat
     return nominations.annotate(has_duplicates=Exists(others))
 
 
+def _without(relations: tuple[str, ...], *dropped: str) -> tuple[str, ...]:
+    return tuple(r for r in relations if r not in dropped)
+
+
 # What a row of a list page prints (nominee, title, round, campaign, units): no deciding unit.
-ROW_RELATED = (
-    "campaign",
-    "round",
-    "title",
-    "nominee_person",
-    "nominee_unit",
-    "nominating_unit",
-    "current_unit",
-)
-
-
+ROW_RELATED = _without(LIST_RELATED, "deciding_unit")
 # The queue's rows show neither the campaign nor the unit holding the dossier (it is the queue's).
-QUEUE_ROW_RELATED = ("round", "title", "nominee_person", "nominee_unit", "nominating_unit")
+QUEUE_ROW_RELATED = _without(ROW_RELATED, "campaign", "current_unit")
 
 
 def rows_in_order(ids, *, related=ROW_RELATED) -> list[Nomination]:
