@@ -9,7 +9,7 @@ behind a login on the real page are behind the same session login here.
 
 Visibility in SQL (`nominations.selectors.nominations_visible_to`): a dossier is visible when a
 unit the user holds a live role at is on its chain at a position the dossier has reached, or the
-nominating unit is that unit or above it (a team member sees their school's dossiers). The acting
+nominating unit is that unit itself (never a unit above it). The acting
 unit of a list or queue is the user's first membership by unit path and role (the unit switcher's
 default; bench users never switch).
 """
@@ -67,7 +67,7 @@ _VISIBLE = """(
     JOIN nominations_nomination cn ON cn.id = cs.nomination_id
     WHERE cu.path IN (SELECT path FROM own) AND cs.position <= cn.max_position
   )
-  OR EXISTS (SELECT 1 FROM own WHERE own.path LIKE nu.path || '%%')
+  OR nu.path IN (SELECT path FROM own)
 )"""
 _DUPLICATE = """EXISTS (
   SELECT 1 FROM nominations_nomination o

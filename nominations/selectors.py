@@ -1,9 +1,12 @@
 """Reads of nominations. Every view starts here: what a user may not see is a 404.
 
-A user sees a dossier when they hold a role at a unit of its chain that the dossier has reached
-(the commune once it arrived there, and ever after), or at the nominating unit or one of its
-teams. A unit above that has not been reached does not see a draft, however far its subtree
-reaches; a sibling never sees it, even one under the same commune.
+The rule (README, "Ai xem được hồ sơ nào"): a user holding a role at unit U sees a dossier when
+U drew it up (U is the nominating unit), or when U lies on the dossier's chain and the dossier
+has reached U (the commune once it arrived there, and ever after). Nothing else: a membership
+at U says nothing about what U's parent, a sibling or a unit above nominated, and a unit above
+that has not been reached does not see a draft, however far its subtree reaches. A dossier that
+a commune draws up for a teacher of one of its schools is the commune's until it goes up; the
+school does not see it (a subject team does not see its school's dossiers either).
 """
 
 import datetime
@@ -11,7 +14,6 @@ import datetime
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
-from units.models import Unit
 from units.selectors import is_unrestricted, membership_paths
 
 from .enums import State
@@ -52,11 +54,9 @@ def nominations_visible_to(user, *, pk: int | None = None) -> QuerySet[Nominatio
     ).values("nomination_id")
     if pk is not None:
         reached = reached.filter(nomination_id=pk)
-    # ...and the nominating unit's own people (its subject teams too) always see it.
-    at_or_above = {
-        path[:i] for path in own for i in range(Unit.steplen, len(path) + 1, Unit.steplen)
-    }
-    return nominations.filter(Q(pk__in=reached) | Q(nominating_unit__path__in=at_or_above))
+    # ...and the nominating unit's own people always see it: only U itself, never an ancestor
+    # of U (that leaked a commune's dossiers to every school of the commune).
+    return nominations.filter(Q(pk__in=reached) | Q(nominating_unit__path__in=own))
 
 
 def with_duplicate_counts(nominations: QuerySet[Nomination]) -> QuerySet[Nomination]:

@@ -493,9 +493,14 @@ def test_one_dossier_is_visible_exactly_when_it_is_in_the_users_list(
     dossiers = [placed(place) for place in ("draft", "under_review@commune", "returned")]
     dossiers += [placed("approved"), placed("withdrawn")]
     team_member = make_user((tree.team_a, Role.NOMINATOR))
+    seen = {}
     for user in [*vars(users).values(), team_member]:
         listed = set(nominations_visible_to(user).values_list("pk", flat=True))
         for nomination in dossiers:
             alone = list(nominations_visible_to(user, pk=nomination.pk))
             assert [n.pk for n in alone] == ([nomination.pk] if nomination.pk in listed else [])
-    assert listed  # the last user (a team member of school A) sees its school's dossiers
+        seen[user] = listed
+    assert seen[users.principal] == {n.pk for n in dossiers}
+    # A subject team is below the school that drew the dossiers up: it does not see them (a
+    # role at a unit says nothing about what the unit's parent nominated).
+    assert seen[team_member] == set()

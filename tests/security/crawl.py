@@ -589,10 +589,11 @@ def build_world():
     return w
 
 
-def world_for_module(django_db_blocker, tmp_path_factory):
-    """Build the world once for a test module, in travelled time for the whole module, inside a
-    transaction rolled back at the end (each test runs in a savepoint of it). Use in a
-    module-scoped fixture: `yield from world_for_module(...)`."""
+def world_for_module(django_db_blocker, tmp_path_factory, *, build=None):
+    """Build the world (`build_world`, or the given builder) once for a test module, in
+    travelled time for the whole module, inside a transaction rolled back at the end (each test
+    runs in a savepoint of it). Use in a module-scoped fixture:
+    `yield from world_for_module(...)`."""
     import time_machine
     from django.db import transaction
     from django.test import override_settings
@@ -604,7 +605,7 @@ def world_for_module(django_db_blocker, tmp_path_factory):
         override_settings(MEDIA_ROOT=media),
         transaction.atomic(),
     ):
-        world = build_world()
+        world = (build or build_world)()
         world.media_root = media
         yield world
         transaction.set_rollback(True)
