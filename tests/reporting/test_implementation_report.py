@@ -606,7 +606,6 @@ def test_a_long_report_is_printed_in_the_background(
     assert export.name == "bao-cao-nam-hoc-2026-th-a-du-thao.pdf"
     download = client.get(reverse("reporting:export_download", args=[export.pk]))
     text = pdf_text(b"".join(download.streaming_content))
-    download.close()
     assert "DỰ THẢO" in text
     assert text.count("Thiếu kinh phí.") > 390  # the whole text, over several pages
     assert AuditEvent.objects.filter(action="document.implementation_report").count() == 1

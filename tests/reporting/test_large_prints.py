@@ -2,6 +2,8 @@
 page, a worker renders the PDF, the requester downloads it; small documents stay inline."""
 
 import datetime
+import os
+import time
 
 import pytest
 from django.urls import reverse
@@ -9,7 +11,9 @@ from django.urls import reverse
 from nominations import services
 from nominations.enums import Action, EventKind
 from reporting import large_prints, printing
+from reporting.documents import render_html
 from reporting.models import Export, ExportKind, ExportStatus
+from tests.conftest import wait_for
 from tests.reporting.test_documents import pdf_text
 from units.models import Membership
 
@@ -52,7 +56,6 @@ def test_a_large_dossier_report_is_printed_in_the_background(
     download = client.get(reverse("reporting:export_download", args=[export.pk]))
     assert download["Content-Type"] == "application/pdf"
     pages, text = pdf_text(b"".join(download.streaming_content))
-    download.close()
     assert "TÓM TẮT THÀNH TÍCH" in text
     assert SENTENCE.format(i=0) in text and SENTENCE.format(i=1499) in text  # noqa: PT018
     assert pages > 20
@@ -111,8 +114,8 @@ def test_only_the_requester_downloads_it_while_they_may_see_the_dossier(
     assert client.get(download).status_code == 404
     client.force_login(users.commune)
     response = client.get(download)
-    response.close()
     assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")  # and the file is closed
     Membership.objects.filter(user=users.commune).update(is_active=False)  # moved on since
     assert client.get(download).status_code == 404
 
@@ -175,3 +178,36 @@ def test_every_printed_document_goes_through_the_same_bound(
         assert (export.kind, export.requested_by) == (ExportKind.DOCUMENT, user)
         with export.source.open("rb") as handle:
             assert printed in handle.read().decode()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_sweeps_on_start_and_prints_the_document(
+    postgres, redis_url, start_worker, tmp_path, large, users, clock
+):
+    """Through Redis to a separate `celery worker`: what a killed worker left in its temp
+    directory is swept, and the stored HTML rendered with a claim renewed every second."""
+    from config.celery import app
+
+    temp = tmp_path / "worker-tmp"
+    temp.mkdir()
+    killed = temp / "weasyprint-killed"
+    killed.mkdir()
+    os.utime(killed, (time.time() - 3600, time.time() - 3600))
+    app.control.purge()  # nothing left over from an earlier run
+    worker_log = start_worker(redis_url, TMPDIR=str(temp), BUNDLE_STALE_SECONDS="4")
+    html = render_html(*printing.nomination_document(large)[:2])
+    export = large_prints.print_request(
+        actor=users.commune, html=html, name="bao-cao.pdf", nomination=large
+    )
+
+    def finished():
+        export.refresh_from_db()
+        return export.status in (ExportStatus.DONE, ExportStatus.FAILED)
+
+    wait_for(finished)
+    assert export.status == ExportStatus.DONE, worker_log()
+    with export.file.open("rb") as handle:
+        _pages, text = pdf_text(handle.read())
+    assert SENTENCE.format(i=1499) in text
+    assert not killed.exists()
+    assert not list(temp.glob("weasyprint-*"))  # its own render's folder went with the render
