@@ -5,6 +5,9 @@ diacritic prints the same on every server.
 WeasyPrint fetches nothing from the network: `_fetcher` serves our own fonts and stylesheet from
 static/ and refuses every other URL, and photos are embedded as data URIs. User text reaches the
 templates escaped (the achievement summary is nh3-sanitised HTML).
+
+Each render's font folder is ours and locked while in use, so the folders killed processes leave
+can be swept without touching a live render's (`sweep_font_folders`).
 """
 
 import base64
