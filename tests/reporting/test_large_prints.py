@@ -120,6 +120,24 @@ def test_only_the_requester_downloads_it_while_they_may_see_the_dossier(
     assert client.get(download).status_code == 404
 
 
+def test_a_document_whose_worker_died_is_printed_again_from_its_stored_html(
+    large, users, clock, settings, celery_eager
+):
+    from reporting import bundles, tasks
+
+    export = large_prints.print_request(
+        actor=users.commune, html="<p>Nguyễn Thị Ánh</p>", name="bao-cao.pdf", nomination=large
+    )  # its task went with the broker or the worker: nothing ran it
+    assert bundles.bundle_claim(export.pk) is not None  # a worker took it, then was killed
+    assert tasks.requeue_bundles() == 0  # its claim is fresh: it may still be rendering
+    clock.shift(datetime.timedelta(seconds=settings.BUNDLE_STALE_SECONDS + 1))
+    assert tasks.requeue_bundles() == 1
+    export.refresh_from_db()
+    assert export.status == ExportStatus.DONE
+    with export.file.open("rb") as handle:
+        assert "Nguyễn Thị Ánh" in pdf_text(handle.read())[1]
+
+
 def test_every_printed_document_goes_through_the_same_bound(
     client, settings, placed, users, tree, campaign, clock
 ):
