@@ -154,6 +154,15 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # A bundle whose builder has not reported progress for this long lost its worker: the periodic
 # requeue (or a redelivered task) builds it again; a live build is never built twice.
 BUNDLE_STALE_SECONDS = env.int("BUNDLE_STALE_SECONDS", default=120)
+# A printed document whose HTML holds more than this many characters (embedded photos not
+# counted) is rendered by a Celery worker while the user watches the bundle progress page, not
+# inside the web request: WeasyPrint lays out about 50,000 characters a second on one core, and a
+# web worker must answer well within gunicorn's 30 s timeout. 100,000 is about 30 pages.
+PDF_INLINE_MAX_CHARS = env.int("PDF_INLINE_MAX_CHARS", default=100_000)
+# WeasyPrint writes the fonts of each render into a weasyprint-* folder of the temp directory and
+# removes it when done; a killed process leaves it (1.5 MB). Folders older than this that no live
+# render holds are swept at process start and before every render.
+PDF_TEMP_STALE_SECONDS = env.int("PDF_TEMP_STALE_SECONDS", default=5 * 60)
 # External notification channels, in order ("email"; SMS or Zalo would be added here).
 NOTIFICATION_CHANNELS = env.list("NOTIFICATION_CHANNELS", default=["email"])
 

@@ -359,6 +359,7 @@ class DashboardPdfView(DashboardMixin, View):
                 "partial": self.partial_view(),
             }
             response = pdf_response(
+                request,
                 "reporting/dashboard_print.html",
                 context,
                 f"{_basename(self.unit)}-{self.today:%Y%m%d}.pdf",

@@ -5,10 +5,19 @@ diacritic prints the same on every server.
 WeasyPrint fetches nothing from the network: `_fetcher` serves our own fonts and stylesheet from
 static/ and refuses every other URL, and photos are embedded as data URIs. User text reaches the
 templates escaped (the achievement summary is nh3-sanitised HTML).
+
+Each render's font folder is ours and locked while in use, so the folders killed processes leave
+can be swept without touching a live render's (`sweep_font_folders`).
 """
 
 import base64
 import datetime
+import fcntl
+import os
+import shutil
+import tempfile
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
@@ -47,8 +56,76 @@ def render_html(template: str, context: dict) -> str:
 
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
 
-    return HTML(string=html, base_url=STATIC.as_uri() + "/", url_fetcher=_fetcher()).write_pdf()
+    sweep_font_folders()
+    with _font_folder() as folder:
+        fonts = FontConfiguration()
+        # WeasyPrint would make this folder itself on the first @font-face; handing it one we
+        # hold a lock on lets a sweep tell a live render's folder from a killed one's. Taken
+        # back before our removal, so its own clean-up never touches a later folder of the name.
+        fonts._folder = folder
+        try:
+            return HTML(
+                string=html, base_url=STATIC.as_uri() + "/", url_fetcher=_fetcher()
+            ).write_pdf(font_config=fonts)
+        finally:
+            fonts._folder = None
+
+
+FONT_FOLDER_PREFIX = "weasyprint-"
+
+
+@contextmanager
+def _font_folder():
+    """A weasyprint-* folder in the temp directory, locked while the render runs and removed
+    after it. The lock is the kernel's (flock): it goes with the process, however it dies."""
+    folder = Path(tempfile.mkdtemp(prefix=FONT_FOLDER_PREFIX))
+    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.close(handle)
+
+
+def sweep_font_folders(*, now: float | None = None) -> int:
+    """Remove the weasyprint-* folders killed processes left (1.5 MB each): older than
+    PDF_TEMP_STALE_SECONDS and locked by no live render. The age spares the folder of a render
+    that does not lock it (another program, a process from before this code) while it runs.
+    Returns how many were removed."""
+    limit = (now if now is not None else time.time()) - settings.PDF_TEMP_STALE_SECONDS
+    removed = 0
+    with os.scandir(tempfile.gettempdir()) as entries:
+        for entry in entries:
+            if not entry.name.startswith(FONT_FOLDER_PREFIX):
+                continue
+            try:
+                if not entry.is_dir(follow_symlinks=False):
+                    continue
+                stat = entry.stat(follow_symlinks=False)
+            except FileNotFoundError:  # removed meanwhile by its render or another sweep
+                continue
+            if stat.st_uid == os.getuid() and stat.st_mtime < limit:
+                removed += _remove_unless_held(entry.path)
+    return removed
+
+
+def _remove_unless_held(path: str) -> bool:
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return False
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # a live render holds it
+            return False
+        shutil.rmtree(path, ignore_errors=True)
+        return True
+    finally:
+        os.close(handle)
 
 
 def render_pdf(template: str, context: dict) -> bytes:

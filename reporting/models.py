@@ -1,7 +1,9 @@
-"""Files the portal builds in the background (dossier bundles), stored privately until fetched;
-the yearly implementation reports units send up to the unit that asked for them."""
+"""Files the portal builds in the background (dossier bundles, printed documents too large to
+render inside a web request), stored privately until fetched; the yearly implementation reports
+units send up to the unit that asked for them."""
 
 import uuid
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
@@ -17,13 +19,20 @@ class ExportStatus(models.TextChoices):
     FAILED = "failed", _("Không tạo được")
 
 
+class ExportKind(models.TextChoices):
+    BUNDLE = "bundle", _("Gói hồ sơ")
+    DOCUMENT = "document", _("Văn bản in")
+
+
 def export_path(instance, filename):
-    return f"private/exports/{uuid.uuid4().hex}.zip"
+    return f"private/exports/{uuid.uuid4().hex}{PurePosixPath(filename).suffix}"
 
 
 class Export(models.Model):
-    """A dossier bundle: one nomination's, or a unit's whole set for a round."""
+    """A dossier bundle (one nomination's, or a unit's whole set for a round), or one printed
+    document rendered in the background from the HTML its view stored in `source`."""
 
+    kind = models.CharField(max_length=8, choices=ExportKind.choices, default=ExportKind.BUNDLE)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exports"
     )
@@ -46,6 +55,9 @@ class Export(models.Model):
     progress = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to=export_path, blank=True)
+    # A document's HTML, rendered when the request came (with the requester's rights and
+    # language), kept until its PDF is built: a rebuild after a lost worker prints the same.
+    source = models.FileField(upload_to=export_path, blank=True)
     name = models.CharField(max_length=255, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -60,7 +72,8 @@ class Export(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(nomination__isnull=False)
+                condition=models.Q(kind=ExportKind.DOCUMENT)
+                | models.Q(nomination__isnull=False)
                 | models.Q(unit__isnull=False, round__isnull=False),
                 name="export_has_a_subject",
             )

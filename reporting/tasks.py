@@ -3,9 +3,11 @@
 import logging
 
 from celery import shared_task
+from celery.signals import worker_ready
 
-from . import bundles
-from .models import Export, ExportStatus
+from . import bundles, large_prints
+from .documents import sweep_font_folders
+from .models import Export, ExportKind, ExportStatus
 
 logger = logging.getLogger(__name__)
 
@@ -17,10 +19,11 @@ def build_bundle(*, export_id: int) -> None:
     export = bundles.bundle_claim(export_id)
     if export is None:
         return
+    build = large_prints.print_build if export.kind == ExportKind.DOCUMENT else bundles.bundle_build
     try:
-        bundles.bundle_build(export)
+        build(export)
     except Exception as exc:
-        logger.exception("bundle %s failed", export_id)
+        logger.exception("export %s failed", export_id)
         Export.objects.filter(pk=export_id, status=ExportStatus.RUNNING).update(
             status=ExportStatus.FAILED, error=str(exc)[:2000]
         )
@@ -32,3 +35,9 @@ def requeue_bundles() -> int:
     ids = bundles.bundles_due()
     bundles.bundle_enqueue(ids)
     return len(ids)
+
+
+@worker_ready.connect
+def sweep_font_folders_on_start(**kwargs) -> None:
+    # A worker starting again is often one that was killed mid-render: its folders go first.
+    sweep_font_folders()

@@ -13,13 +13,22 @@ from nominations.models import CouncilSession, Decision
 from nominations.services import record_download
 from units.selectors import units_visible_to
 
-from . import bundles, printing
-from .documents import render_pdf
-from .models import Export
+from . import bundles, large_prints, printing
+from .documents import html_to_pdf, render_html
+from .models import Export, ExportKind
 
 
-def pdf_response(template, context, filename) -> HttpResponse:
-    response = HttpResponse(render_pdf(template, context), content_type="application/pdf")
+def pdf_response(request, template, context, filename, *, nomination=None) -> HttpResponse:
+    """Every printed document a view answers with. One that renders in a moment comes back as
+    the PDF; a larger one (user text can make any of them grow) is rendered by a worker while
+    the user follows the bundle progress page, so no web worker is held for long."""
+    html = render_html(template, context)
+    if not large_prints.renders_inline(html):
+        export = large_prints.print_request(
+            actor=request.user, html=html, name=filename, nomination=nomination
+        )
+        return redirect("reporting:export", pk=export.pk)
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
@@ -43,8 +52,9 @@ class NominationReportView(LoginRequiredMixin, View):
             nomination_selectors.nominations_visible_to(request.user, pk=pk)
         )
         template, context, filename = printing.nomination_document(nomination)
-        response = pdf_response(template, context, filename)
-        record_download(actor=request.user, nomination=nomination, what=filename)
+        response = pdf_response(request, template, context, filename, nomination=nomination)
+        if response.status_code == 200:  # a large one goes on record when its file is fetched
+            record_download(actor=request.user, nomination=nomination, what=filename)
         return response
 
 
@@ -53,7 +63,7 @@ class UnitListView(LoginRequiredMixin, View):
         if kind not in printing.LIST_HEADINGS:
             raise Http404
         unit, round_ = _unit_and_round(request, round_pk, code)
-        response = pdf_response(*printing.unit_list_document(round_, unit, kind))
+        response = pdf_response(request, *printing.unit_list_document(round_, unit, kind))
         audit(actor=request.user, action=f"document.{kind}", target=unit, round=round_.pk)
         return response
 
@@ -65,7 +75,7 @@ class CouncilMinutesView(LoginRequiredMixin, View):
         )
         if not bundles.member_of(request.user, session.unit):
             raise Http404
-        response = pdf_response(*printing.council_minutes_document(session))
+        response = pdf_response(request, *printing.council_minutes_document(session))
         audit(actor=request.user, action="document.minutes", target=session)
         return response
 
@@ -75,7 +85,7 @@ class DecisionAnnexView(LoginRequiredMixin, View):
         decision = get_object_or_404(Decision.objects.select_related("unit"), pk=pk)
         if not units_visible_to(request.user).filter(pk=decision.unit_id).exists():
             raise Http404
-        response = pdf_response(*printing.decision_annex_document(decision))
+        response = pdf_response(request, *printing.decision_annex_document(decision))
         audit(actor=request.user, action="document.annex", target=decision)
         return response
 
@@ -120,10 +130,12 @@ class ExportDownloadView(LoginRequiredMixin, View):
             raise Http404
         if export.nomination_id:
             record_download(actor=request.user, nomination=export.nomination, what=export.name)
-        audit(actor=request.user, action="bundle.download", target=export)
+        audit(actor=request.user, action=f"{export.kind}.download", target=export)
         response = FileResponse(
             export.file.open("rb"),
-            content_type="application/zip",
+            content_type="application/pdf"
+            if export.kind == ExportKind.DOCUMENT
+            else "application/zip",
             as_attachment=True,
             filename=export.name,
         )

@@ -310,7 +310,7 @@ class ReportPdfView(LoginRequiredMixin, View):
         report = _report(request, pk)
         live = selectors.shows_working_copy(request.user, report)
         with translation.override("vi"):
-            response = pdf_response(*printing.report_document(report, live=live))
+            response = pdf_response(request, *printing.report_document(report, live=live))
         audit(
             actor=request.user, action="document.implementation_report", target=report, draft=live
         )

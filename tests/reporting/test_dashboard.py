@@ -40,6 +40,7 @@ from nominations import services
 from nominations.enums import Action, State
 from nominations.models import Nomination
 from reporting import charts, dashboards
+from reporting.models import Export
 from tests.conftest import counting_queries
 from tests.factories import PersonFactory, UnitFactory, title
 from units.enums import Role, SchoolType
@@ -549,6 +550,17 @@ def test_the_dashboard_prints(client, board, users):
     assert "Đã có quyết định khen thưởng" in text  # a chart label and a table row
     assert f"1/{pages}" in text
     assert AuditEvent.objects.filter(action="dashboard.pdf", actor=users.commune).exists()
+
+
+def test_a_large_dashboard_is_printed_in_the_background(client, settings, board, users):
+    settings.PDF_INLINE_MAX_CHARS = 1
+    client.force_login(users.commune)
+    response = client.get(reverse("reporting:dashboard_pdf"))
+    export = Export.objects.get(requested_by=users.commune)
+    assert response.url == reverse("reporting:export", args=[export.pk])
+    assert export.name.endswith(".pdf")
+    with export.source.open("rb") as handle:
+        assert "Bảng điều khiển - UBND phường Hải Châu" in handle.read().decode()
 
 
 # --- cache ------------------------------------------------------------------------------------

@@ -2,10 +2,13 @@
 escaping, empty sections left out, and a golden outline of the individual report."""
 
 import datetime
+import fcntl
 import io
 import json
 import os
 import re
+import tempfile
+import time
 import unicodedata
 from pathlib import Path
 
@@ -17,7 +20,7 @@ from nominations import services
 from nominations.enums import Action
 from nominations.models import ModelWork
 from reporting import printing
-from reporting.documents import render_pdf
+from reporting.documents import render_pdf, sweep_font_folders
 from tests.conftest import counting_queries
 from tests.factories import RecordFactory, title
 
@@ -231,3 +234,68 @@ def test_a_report_costs_the_same_queries_however_long_the_record(client, officia
         for n in range(8)
     )
     assert queries_for_report() == before
+
+
+# --- WeasyPrint's temp folders ------------------------------------------------------------------
+@pytest.fixture
+def temp_dir(tmp_path, monkeypatch):
+    """The temp directory WeasyPrint and the sweep use, a fresh one per test (the machine's own
+    /tmp is shared with other processes)."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def font_folder(temp_dir, name, *, age_seconds):
+    folder = temp_dir / name
+    folder.mkdir()
+    (folder / "font").write_bytes(b"\0" * 1024)
+    when = time.time() - age_seconds
+    os.utime(folder, (when, when))
+    return folder
+
+
+def test_stale_font_folders_are_swept_and_fresh_or_held_ones_kept(settings, temp_dir):
+    settings.PDF_TEMP_STALE_SECONDS = 300
+    stale = font_folder(temp_dir, "weasyprint-dead1", age_seconds=3600)
+    fresh = font_folder(temp_dir, "weasyprint-live1", age_seconds=10)
+    held = font_folder(temp_dir, "weasyprint-long1", age_seconds=3600)
+    other = font_folder(temp_dir, "pytest-of-someone", age_seconds=3600)
+    lock = os.open(held, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(lock, fcntl.LOCK_EX)  # a long render still running in another process
+    try:
+        assert sweep_font_folders() == 1
+    finally:
+        os.close(lock)
+    assert not stale.exists()
+    assert fresh.exists()
+    assert held.exists()
+    assert other.exists()
+    assert sweep_font_folders() == 1  # its render is over: the lock went with it
+    assert not held.exists()
+
+
+def test_each_render_sweeps_and_leaves_no_folder_of_its_own(settings, temp_dir, placed, clock):
+    settings.PDF_TEMP_STALE_SECONDS = 300
+    stale = font_folder(temp_dir, "weasyprint-killed", age_seconds=3600)
+    fresh = font_folder(temp_dir, "weasyprint-busy", age_seconds=10)
+    assert render_pdf(*printing.nomination_document(placed("draft"))[:2]).startswith(b"%PDF")
+    assert sorted(p.name for p in temp_dir.iterdir()) == [fresh.name]
+    assert not stale.exists()
+
+
+def test_a_render_holds_its_font_folder_until_done(temp_dir):
+    """What lets the sweep spare a long render: its folder is locked while WeasyPrint uses it."""
+    from reporting.documents import _font_folder
+
+    with _font_folder() as folder:
+        assert folder.parent == temp_dir
+        assert folder.name.startswith("weasyprint-")
+        probe = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        finally:
+            os.close(probe)
+    assert not folder.exists()

@@ -33,7 +33,7 @@ from campaigns.models import Round
 from core.models import AuditEvent
 from nominations.models import Decision, Nomination
 from notifications.models import Message
-from reporting.models import ImplementationReport, ReportCall
+from reporting.models import Export, ImplementationReport, ReportCall
 from reporting.yearly import selectors, services
 from reporting.yearly.enums import ReportStatus, Standing
 from reporting.yearly.services import ReportError
@@ -590,6 +590,25 @@ def pdf_text(data: bytes) -> str:
     reader = PdfReader(io.BytesIO(data))
     text = "\n".join(page.extract_text() for page in reader.pages)
     return unicodedata.normalize("NFC", " ".join(text.split()))
+
+
+def test_a_long_report_is_printed_in_the_background(
+    client, settings, call, users, tree, celery_eager, django_capture_on_commit_callbacks
+):
+    report = services.report_start(actor=users.principal, call=call, unit=tree.school_a)
+    write(report, users.principal, difficulties="Thiếu kinh phí. " * 400)
+    settings.PDF_INLINE_MAX_CHARS = 5000  # a short report prints inline, this one does not
+    client.force_login(users.principal)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("reporting:yearly_report_pdf", args=[report.pk]))
+    export = Export.objects.get()
+    assert response.url == reverse("reporting:export", args=[export.pk])
+    assert export.name == "bao-cao-nam-hoc-2026-th-a-du-thao.pdf"
+    download = client.get(reverse("reporting:export_download", args=[export.pk]))
+    text = pdf_text(b"".join(download.streaming_content))
+    assert "DỰ THẢO" in text
+    assert text.count("Thiếu kinh phí.") > 390  # the whole text, over several pages
+    assert AuditEvent.objects.filter(action="document.implementation_report").count() == 1
 
 
 def test_the_pdf_reads_back_in_the_official_layout(client, call, users, tree, dossiers, registry):
