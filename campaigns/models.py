@@ -3,11 +3,12 @@ the registrations units and people make at the start of the school year."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import DEFAULT_MAX_SUMMARY_WORDS
 from criteria.enums import NomineeCategory, Severity
 from units.enums import UnitLevel
 
@@ -67,6 +68,11 @@ class Campaign(models.Model):
     min_summary_words = models.PositiveIntegerField(
         _("số từ tối thiểu của bản tóm tắt"), default=1000
     )
+    max_summary_words = models.PositiveIntegerField(
+        _("số từ tối đa của bản tóm tắt"),
+        default=DEFAULT_MAX_SUMMARY_WORDS,
+        validators=[MinValueValidator(1), MaxValueValidator(20_000)],
+    )
     reminder_days = models.CharField(
         _("nhắc trước hạn chót (số ngày)"),
         max_length=32,
@@ -99,6 +105,8 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     opened_at = models.DateTimeField(_("mở lúc"), null=True, blank=True)
     closed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+    # Raised by every save of the campaign form (core.concurrency).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("phong trào thi đua")
@@ -131,6 +139,14 @@ class Campaign(models.Model):
             errors["categories"] = _("Đối tượng không hợp lệ: %(v)s.") % {"v": ", ".join(unknown)}
         if not self.categories:
             errors["categories"] = _("Hãy chọn ít nhất một đối tượng được đề nghị.")
+        if (
+            self.min_summary_words is not None
+            and self.max_summary_words is not None
+            and self.max_summary_words < self.min_summary_words
+        ):
+            errors["max_summary_words"] = _(
+                "Số từ tối đa của bản tóm tắt phải không nhỏ hơn số từ tối thiểu."
+            )
         opens, closes = self.registration_opens, self.registration_closes
         if bool(opens) != bool(closes):
             errors["registration_closes"] = _(
@@ -217,6 +233,8 @@ class Round(models.Model):
     opens_on = models.DateField(_("mở từ ngày"))
     year = models.PositiveSmallIntegerField(_("năm"))
     quarter = models.PositiveSmallIntegerField(_("quý"), null=True, blank=True)
+    # Raised by every save of the round form (core.concurrency).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("đợt xét")
