@@ -156,6 +156,7 @@ class CampaignCreateView(LoginRequiredMixin, FormView):
     def form_valid(self, form):
         data = dict(form.cleaned_data)
         owner, titles = data.pop("owner_unit"), data.pop("titles")
+        data.pop("version", None)
         try:
             campaign = services.campaign_create(
                 actor=self.request.user,
