@@ -258,6 +258,7 @@ class MaxBytesValidator:
 FIRST_BIRTH_DATE = datetime.date(1900, 1, 1)
 FIRST_RECORD_YEAR = 1945  # awards and decisions of the registry go back to the founding years
 EVENT_YEARS_BACK, EVENT_YEARS_AHEAD = 10, 5
+FIRST_FOUNDING_DATE = datetime.date(1800, 1, 1)  # some schools are older than the state
 
 
 def _years_from(day: datetime.date, years: int) -> datetime.date:
@@ -269,15 +270,18 @@ def _years_from(day: datetime.date, years: int) -> datetime.date:
 
 def date_bounds(kind: str) -> tuple[datetime.date, datetime.date]:
     """The dates a user may type for a kind of date: "birth" (someone alive or recently so),
-    "record" (a decision or award that has happened) or "event" (a session, a deadline, a
-    campaign's period: a window around today)."""
+    "record" (a decision, an award or the period it covers), "event" (a session, a deadline, a
+    campaign's period: a window around today) or "founding" (when a unit began or ended)."""
     today = timezone.localdate()
+    ahead = _years_from(today, EVENT_YEARS_AHEAD)
     if kind == "birth":
         return FIRST_BIRTH_DATE, today
     if kind == "record":
-        return datetime.date(FIRST_RECORD_YEAR, 1, 1), _years_from(today, 1)
+        return datetime.date(FIRST_RECORD_YEAR, 1, 1), ahead
     if kind == "event":
-        return _years_from(today, -EVENT_YEARS_BACK), _years_from(today, EVENT_YEARS_AHEAD)
+        return _years_from(today, -EVENT_YEARS_BACK), ahead
+    if kind == "founding":
+        return FIRST_FOUNDING_DATE, ahead
     raise KeyError(kind)
 
 

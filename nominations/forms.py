@@ -340,7 +340,7 @@ class PublicCommentForm(OnceFormMixin, forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
-    token = forms.CharField(widget=forms.HiddenInput)
+    token = forms.CharField(widget=forms.HiddenInput, max_length=200)
 
     def __init__(self, *args, entries, **kwargs):
         super().__init__(*args, **kwargs)

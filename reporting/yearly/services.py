@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import audit
+from core.concurrency import bump_version, check_version
 from core.text import clean_text
 from notifications.models import MessageKind
 from notifications.services import Draft, notify
@@ -250,7 +251,7 @@ def report_update(
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     report = _locked(report)
-    _stale(report, expected_version)
+    check_version(report, expected_version)
     if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
         raise ReportError(_("Báo cáo đã gửi không sửa được nữa; chỉ đơn vị nhận mới trả lại được."))
     _require(actor, "reporting.change_report", report)
@@ -271,7 +272,7 @@ def report_update(
     if problems:
         raise ReportError(problems)
     if changed:
-        report.version += 1
+        bump_version(report)
         report.save(update_fields=[*changed, "version", "updated_at"])
         audit(actor=actor, action="report.update", target=report, fields=changed)
     return report
