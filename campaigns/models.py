@@ -3,12 +3,17 @@ the registrations units and people make at the start of the school year."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.validators import DEFAULT_MAX_SUMMARY_WORDS
+from core.validators import DEFAULT_MAX_SUMMARY_WORDS, LONG_TEXT_MAX_CHARS
 from criteria.enums import NomineeCategory, Severity
 from units.enums import UnitLevel
 
@@ -45,7 +50,9 @@ class Campaign(models.Model):
         _("mã phong trào"), max_length=64, unique=True, validators=[code_validator]
     )
     name = models.CharField(_("tên phong trào, kế hoạch"), max_length=255)
-    description = models.TextField(_("mục đích, nội dung"), blank=True)
+    description = models.TextField(
+        _("mục đích, nội dung"), blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_CHARS)]
+    )
     legal_basis = models.CharField(_("số, ký hiệu văn bản"), max_length=255, blank=True)
     period_start = models.DateField(_("bắt đầu"))
     period_end = models.DateField(_("kết thúc"))
