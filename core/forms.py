@@ -69,7 +69,8 @@ def bound_text_fields(form, *, max_length=LONG_TEXT_MAX_CHARS) -> None:
     """Give every character field of a (model) form that has no limit yet the default one: a
     TextField of the model becomes a form field without max_length."""
     for field in form.fields.values():
-        if isinstance(field, forms.CharField) and field.max_length is None:
+        # Exactly CharField: its subclasses (UUID, e-mail, slug) bound themselves.
+        if type(field) is forms.CharField and field.max_length is None:
             field.max_length = max_length
             field.validators.append(MaxLengthValidator(max_length))
             field.widget.attrs.setdefault("maxlength", str(max_length))
