@@ -7,8 +7,11 @@ from the object), `check_version(locked, expected_version)` and `bump_version(ob
 service after `select_for_update()`, and `stale_context(...)` in the view on `StaleVersionError`.
 """
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 
@@ -60,25 +63,43 @@ class VersionedFormMixin:
         self.data[self.add_prefix("version")] = str(version)
 
 
-def _shown(value) -> str:
+def _shown(field, value) -> str:
+    """A value as a person reads it: dates dd/mm/yyyy, choices by label, lists joined."""
     if value is None:
         return ""
-    if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+    if isinstance(value, bool):
+        return str(_("Có") if value else _("Không"))
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, (list, tuple, QuerySet)):
+        return ", ".join(sorted(_shown(field, v) for v in value))
+    labels = dict(getattr(field, "flat_choices", None) or getattr(field, "choices", None) or [])
+    if isinstance(labels, dict) and labels.get(value) is not None:
+        return str(labels[value])
+    return str(value).strip()
+
+
+def _cleaned(field, value):
+    try:
+        return field.clean(field.prepare_value(value))
+    except (ValidationError, TypeError, ValueError):
+        return value
 
 
 def stale_rows(pairs) -> list[tuple[str, str, str]]:
     """(label, stored, typed) for every visible field where the stored form (unbound, built
-    from the row as it is now) differs from what the user typed. `pairs` are (prefix label,
-    typed form, stored form)."""
+    from the row as it is now) differs from what the user typed. `pairs` are (heading, typed
+    form, stored form)."""
     rows = []
     for heading, typed, stored in pairs:
+        cleaned = getattr(typed, "cleaned_data", {})
         for name, field in typed.fields.items():
             if field.widget.is_hidden or isinstance(field, forms.FileField):
                 continue
-            now, mine = _shown(stored[name].value()), _shown(typed[name].value())
-            if now.strip() != mine.strip():
+            mine = cleaned[name] if name in cleaned else _cleaned(field, typed[name].value())
+            now = _cleaned(field, stored[name].value())
+            mine, now = _shown(field, mine), _shown(field, now)
+            if now != mine:
                 label = f"{heading}: {field.label}" if heading else str(field.label)
                 rows.append((label, now, mine))
     return rows
