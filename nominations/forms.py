@@ -177,7 +177,7 @@ class AssessmentForm(forms.Form):
         return met, self.cleaned_data["explanation"]
 
 
-class ReceivedTitleForm(forms.Form):
+class ReceivedTitleForm(OnceFormMixin, forms.Form):
     """A title or award the nominee already received that the registry does not have yet."""
 
     year = BoundedYearField(label=_("Năm"), kind="record")
@@ -195,7 +195,7 @@ class ReceivedTitleForm(forms.Form):
         self.helper.add_input(Submit("add_title", _("Thêm vào sổ thành tích")))
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(OnceFormMixin, forms.Form):
     file = forms.FileField(
         label=_("Tệp minh chứng"), help_text=_("PDF, ảnh, Word, Excel, PowerPoint; tối đa 20 MB.")
     )
@@ -300,7 +300,7 @@ class VoteForm(forms.Form):
     votes_abstain = forms.IntegerField(label=_("Không biểu quyết"), min_value=0, initial=0)
 
 
-class ConsultationForm(forms.Form):
+class ConsultationForm(OnceFormMixin, forms.Form):
     """The deciding unit's list for public consultation."""
 
     nominations = forms.ModelMultipleChoiceField(

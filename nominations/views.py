@@ -437,11 +437,15 @@ class EvidenceUploadView(LoginRequiredMixin, View):
         form = EvidenceForm(request.POST, request.FILES, nomination=nomination)
         if form.is_valid():
             try:
-                services.evidence_add(
+                once(
+                    token=form.cleaned_data["form_token"],
                     actor=request.user,
-                    nomination=nomination,
-                    upload=form.cleaned_data["file"],
-                    criterion=form.cleaned_data["criterion"],
+                    action=lambda: services.evidence_add(
+                        actor=request.user,
+                        nomination=nomination,
+                        upload=form.cleaned_data["file"],
+                        criterion=form.cleaned_data["criterion"],
+                    ),
                 )
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
@@ -459,9 +463,14 @@ class ReceivedTitleView(LoginRequiredMixin, View):
         nomination = _visible(request, pk)
         form = ReceivedTitleForm(request.POST)
         if form.is_valid():
+            fields = {k: v for k, v in form.cleaned_data.items() if k != "form_token"}
             try:
-                services.received_title_add(
-                    actor=request.user, nomination=nomination, **form.cleaned_data
+                once(
+                    token=form.cleaned_data["form_token"],
+                    actor=request.user,
+                    action=lambda: services.received_title_add(
+                        actor=request.user, nomination=nomination, **fields
+                    ),
                 )
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
@@ -829,14 +838,18 @@ class ConsultationManageView(LoginRequiredMixin, LoadMixin, TemplateView):
         form = self.form(request.POST)
         if form is not None and form.is_valid():
             try:
-                consultation = services.consultation_publish(
+                consultation, _created = once(
+                    token=form.cleaned_data["form_token"],
                     actor=request.user,
-                    unit=self.unit,
-                    round_=self.round,
-                    nominations=list(form.cleaned_data["nominations"]),
-                    opens_on=form.cleaned_data["opens_on"],
-                    days=form.cleaned_data["days"],
-                    note=form.cleaned_data["note"],
+                    action=lambda: services.consultation_publish(
+                        actor=request.user,
+                        unit=self.unit,
+                        round_=self.round,
+                        nominations=list(form.cleaned_data["nominations"]),
+                        opens_on=form.cleaned_data["opens_on"],
+                        days=form.cleaned_data["days"],
+                        note=form.cleaned_data["note"],
+                    ),
                 )
             except ValidationError as exc:
                 form.add_error(None, exc.messages)

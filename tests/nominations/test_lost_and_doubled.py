@@ -11,10 +11,16 @@ from django.urls import reverse
 from core.concurrency import StaleVersionError
 from nominations import services
 from nominations.enums import EventKind, State
-from nominations.models import ConsultationComment, CouncilSession, Decision, Nomination
+from nominations.models import (
+    Consultation,
+    ConsultationComment,
+    CouncilSession,
+    Decision,
+    Nomination,
+)
 from tests.factories import PersonFactory
 
-from .conftest import SUMMARY
+from .conftest import SUMMARY, pdf
 from .test_consultation import form_data, later, publish
 
 pytestmark = pytest.mark.django_db
@@ -263,3 +269,47 @@ def test_a_council_in_year_one_is_refused(client, users, campaign, clock):
             members_present=9,
             threshold_percent=50,
         )
+
+
+def test_a_double_click_on_publishing_a_consultation_publishes_once(client, placed, users, clock):
+    nomination = placed("under_review@province")
+    client.force_login(users.province)
+    url = reverse("nominations:consultation_manage")
+    page = client.get(url)
+    data = {
+        "form_token": page.context["form"]["form_token"].value(),
+        "dot": page.context["round"].pk,
+        "nominations": [nomination.pk],
+        "opens_on": "16/03/2026",
+        "days": 9,
+    }
+    first, second = client.post(url, data), client.post(url, data)
+    assert Consultation.objects.count() == 1
+    assert first["Location"] == second["Location"]
+
+
+def test_a_double_click_on_an_upload_or_a_received_title_adds_one(client, placed, users, clock):
+    from criteria.models import AchievementRecord
+    from tests.factories import title
+
+    nomination = placed("draft")
+    client.force_login(users.nominator)
+    page = client.get(reverse("nominations:detail", args=[nomination.pk]))
+    before = nomination.evidence.count()
+    upload = reverse("nominations:evidence_upload", args=[nomination.pk])
+    token = page.context["evidence_form"]["form_token"].value()
+    client.post(upload, {"form_token": token, "file": pdf()})
+    client.post(upload, {"form_token": token, "file": pdf()})
+    assert nomination.evidence.count() == before + 1
+    received = {
+        "form_token": page.context["received_form"]["form_token"].value(),
+        "year": 2023,
+        "title": title("CSTDCS").pk,
+        "decision_number": "7/QĐ-SGDĐT",
+        "decision_date": "20/08/2023",
+        "issuer": "Sở GDĐT Đà Nẵng",
+    }
+    url = reverse("nominations:received_title", args=[nomination.pk])
+    client.post(url, received)
+    client.post(url, received)
+    assert AchievementRecord.objects.filter(decision_number="7/QĐ-SGDĐT").count() == 1
