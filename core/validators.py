@@ -204,7 +204,9 @@ LONG_TEXT_MAX_CHARS = 5000  # reasons, notes, comments, the cells of the works t
 # The summary is limited in words by its campaign; the byte cap also bounds the HTML pasted from
 # Word around those words (a page of Word markup is many times its text).
 SUMMARY_MAX_BYTES = 200_000
-DEFAULT_MAX_SUMMARY_WORDS = 1500
+# Three times the usual minimum (1,000): room for a full account (the dossier journey test alone
+# writes 1,540 words), not for a pasted book.
+DEFAULT_MAX_SUMMARY_WORDS = 3000
 
 
 def text_problems(

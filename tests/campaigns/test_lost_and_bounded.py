@@ -69,12 +69,12 @@ def test_the_summary_word_limit_is_set_on_the_campaign_form(client, campaign, ad
     client.force_login(admin_dn)
     url = reverse("campaigns:update", args=[campaign.code])
     page = client.get(url)
-    assert page.context["form"]["max_summary_words"].value() == 1500
+    assert page.context["form"]["max_summary_words"].value() == 3000
     response = client.post(url, posted(page, min_summary_words=800, max_summary_words=500))
     assert response.status_code == 200
     assert "không nhỏ hơn số từ tối thiểu" in response.text
-    assert client.post(url, posted(page, max_summary_words=2000)).status_code == 302
-    assert Campaign.objects.get(pk=campaign.pk).max_summary_words == 2000
+    assert client.post(url, posted(page, max_summary_words=2500)).status_code == 302
+    assert Campaign.objects.get(pk=campaign.pk).max_summary_words == 2500
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "2100-01-01", "9999-12-31"])
