@@ -5,6 +5,9 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.concurrency import VersionedFormMixin
+from core.forms import BoundedDateField, BoundedYearField, bound_dates, bound_text_fields
+from core.validators import DEFAULT_MAX_SUMMARY_WORDS
 from criteria.enums import NomineeCategory, Severity
 from criteria.models import EligibilityRule, Title
 from criteria.selectors import criteria_templates_for
@@ -22,7 +25,7 @@ def _helper(label):
     return helper
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(VersionedFormMixin, forms.ModelForm):
     categories = forms.MultipleChoiceField(
         label=_("Đối tượng được đề nghị"),
         choices=NomineeCategory.choices,
@@ -47,6 +50,7 @@ class CampaignForm(forms.ModelForm):
             "titles",
             "report_template",
             "min_summary_words",
+            "max_summary_words",
             "reminder_days",
             "requires_council_vote",
             "council_threshold_percent",
@@ -70,7 +74,23 @@ class CampaignForm(forms.ModelForm):
             self.order_fields(["owner_unit"])
         else:
             self.fields.pop("code")  # the code names the campaign in links: it does not change
+        bound_dates(
+            self,
+            period_start="event",
+            period_end="event",
+            registration_opens="event",
+            registration_closes="event",
+        )
+        bound_text_fields(self)
+        # Blank keeps the campaign's (or the default) maximum: older forms and scripts omit it.
+        self.fields["max_summary_words"].required = False
         self.helper = _helper(_("Lưu"))
+
+    def clean_max_summary_words(self):
+        value = self.cleaned_data.get("max_summary_words")
+        if value is None:
+            return self.instance.max_summary_words or DEFAULT_MAX_SUMMARY_WORDS
+        return value
 
 
 class PhaseForm(forms.ModelForm):
@@ -81,6 +101,7 @@ class PhaseForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        bound_dates(self, starts_on="event", ends_on="event")
         self.helper = _helper(_("Thêm giai đoạn"))
 
 
@@ -118,20 +139,20 @@ class CriteriaChoiceForm(forms.Form):
         self.helper = _helper(_("Lưu bộ tiêu chí"))
 
 
-class RoundForm(forms.Form):
+class RoundForm(VersionedFormMixin, forms.Form):
     name = forms.CharField(label=_("Tên đợt"), max_length=128)
     kind = forms.ChoiceField(label=_("Loại đợt"), choices=RoundKind.choices)
-    opens_on = forms.DateField(label=_("Mở từ ngày"), widget=DateInput())
-    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    opens_on = BoundedDateField(label=_("Mở từ ngày"), kind="event")
+    year = BoundedYearField(label=_("Năm"), kind="event")
     quarter = forms.IntegerField(label=_("Quý"), min_value=1, max_value=4, required=False)
 
     def __init__(self, *args, levels, **kwargs):
         super().__init__(*args, **kwargs)
         for level in levels:
-            self.fields[f"deadline_{level}"] = forms.DateField(
+            self.fields[f"deadline_{level}"] = BoundedDateField(
                 label=_("Hạn chót của cấp “%(level)s”") % {"level": UnitLevel(level).label},
                 required=False,
-                widget=DateInput(),
+                kind="event",
             )
         self.levels = levels
         self.helper = _helper(_("Lưu đợt"))
@@ -141,7 +162,7 @@ class RoundForm(forms.Form):
 
 
 class QuarterlyForm(forms.Form):
-    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    year = BoundedYearField(label=_("Năm"), kind="event")
     deadline_day = forms.IntegerField(
         label=_("Hạn của cấp thấp nhất: ngày thứ mấy của tháng đầu quý sau"),
         initial=3,
@@ -218,7 +239,7 @@ def unit_in_campaign(campaign, code: str) -> Unit:
 class ExtensionForm(forms.Form):
     round = forms.ModelChoiceField(label=_("Đợt"), queryset=None, empty_label=None)
     unit = UnitCodeField(label=_("Mã đơn vị được gia hạn"))
-    deadline = forms.DateField(label=_("Hạn mới"), widget=DateInput())
+    deadline = BoundedDateField(label=_("Hạn mới"), kind="event")
     reason = forms.CharField(
         label=_("Lý do"), max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )

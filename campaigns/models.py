@@ -3,11 +3,17 @@ the registrations units and people make at the start of the school year."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import DEFAULT_MAX_SUMMARY_WORDS, LONG_TEXT_MAX_CHARS
 from criteria.enums import NomineeCategory, Severity
 from units.enums import UnitLevel
 
@@ -44,7 +50,9 @@ class Campaign(models.Model):
         _("mã phong trào"), max_length=64, unique=True, validators=[code_validator]
     )
     name = models.CharField(_("tên phong trào, kế hoạch"), max_length=255)
-    description = models.TextField(_("mục đích, nội dung"), blank=True)
+    description = models.TextField(
+        _("mục đích, nội dung"), blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_CHARS)]
+    )
     legal_basis = models.CharField(_("số, ký hiệu văn bản"), max_length=255, blank=True)
     period_start = models.DateField(_("bắt đầu"))
     period_end = models.DateField(_("kết thúc"))
@@ -66,6 +74,11 @@ class Campaign(models.Model):
     )
     min_summary_words = models.PositiveIntegerField(
         _("số từ tối thiểu của bản tóm tắt"), default=1000
+    )
+    max_summary_words = models.PositiveIntegerField(
+        _("số từ tối đa của bản tóm tắt"),
+        default=DEFAULT_MAX_SUMMARY_WORDS,
+        validators=[MinValueValidator(1), MaxValueValidator(20_000)],
     )
     reminder_days = models.CharField(
         _("nhắc trước hạn chót (số ngày)"),
@@ -99,6 +112,8 @@ class Campaign(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     opened_at = models.DateTimeField(_("mở lúc"), null=True, blank=True)
     closed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+    # Raised by every save of the campaign form (core.concurrency).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("phong trào thi đua")
@@ -131,6 +146,14 @@ class Campaign(models.Model):
             errors["categories"] = _("Đối tượng không hợp lệ: %(v)s.") % {"v": ", ".join(unknown)}
         if not self.categories:
             errors["categories"] = _("Hãy chọn ít nhất một đối tượng được đề nghị.")
+        if (
+            self.min_summary_words is not None
+            and self.max_summary_words is not None
+            and self.max_summary_words < self.min_summary_words
+        ):
+            errors["max_summary_words"] = _(
+                "Số từ tối đa của bản tóm tắt phải không nhỏ hơn số từ tối thiểu."
+            )
         opens, closes = self.registration_opens, self.registration_closes
         if bool(opens) != bool(closes):
             errors["registration_closes"] = _(
@@ -217,6 +240,8 @@ class Round(models.Model):
     opens_on = models.DateField(_("mở từ ngày"))
     year = models.PositiveSmallIntegerField(_("năm"))
     quarter = models.PositiveSmallIntegerField(_("quý"), null=True, blank=True)
+    # Raised by every save of the round form (core.concurrency).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("đợt xét")

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit
+from core.concurrency import bump_version, check_version
 from core.text import clean_text
 from criteria.enums import NomineeCategory
 from criteria.models import CriteriaSet
@@ -39,6 +40,7 @@ COPIED_FIELDS = (
     "categories",
     "report_template",
     "min_summary_words",
+    "max_summary_words",
     "reminder_days",
     "requires_council_vote",
     "council_threshold_percent",
@@ -103,13 +105,20 @@ def campaign_create(
 
 
 @transaction.atomic
-def campaign_update(*, actor, campaign: Campaign, titles=None, **fields) -> Campaign:
+def campaign_update(
+    *, actor, campaign: Campaign, titles=None, expected_version: int | None = None, **fields
+) -> Campaign:
+    """Save the campaign form; with `expected_version`, a campaign someone else saved since the
+    form was read is left as it is (core.concurrency)."""
     _require_manager(actor, campaign)
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    check_version(campaign, expected_version)
     if campaign.status == CampaignStatus.CLOSED:
         raise ValidationError(_("Phong trào đã kết thúc, không sửa được nữa."))
     for name, value in fields.items():
         setattr(campaign, name, clean_text(value) if name == "name" else value)
     campaign.full_clean()
+    bump_version(campaign)
     campaign.save()
     if titles is not None:
         campaign.titles.set(titles)
@@ -286,10 +295,16 @@ def round_save(
     campaign: Campaign,
     deadlines: dict[str, datetime.date],
     round_: Round | None = None,
+    expected_version: int | None = None,
     **fields,
 ) -> Round:
-    """Create (or, with `round_`, update) a round and its per-level deadlines."""
+    """Create (or, with `round_`, update) a round and its per-level deadlines; an update with
+    `expected_version` leaves a round someone else saved meanwhile as it is."""
     _require_manager(actor, campaign)
+    if round_ is not None:
+        round_ = Round.objects.select_for_update().get(pk=round_.pk)
+        check_version(round_, expected_version)
+        bump_version(round_)
     if campaign.status == CampaignStatus.CLOSED:
         raise ValidationError(_("Phong trào đã kết thúc, không thêm hay sửa đợt được."))
     deadlines = {level: day for level, day in deadlines.items() if day}

@@ -16,6 +16,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 from django.views.generic.edit import FormView
 
+from core.concurrency import StaleVersionError, stale_context
 from core.views import LoadMixin
 from units.enums import Role, UnitLevel, levels_lowest_first
 from units.models import Unit
@@ -145,6 +146,7 @@ class CampaignCreateView(LoginRequiredMixin, FormView):
             "titles": template.titles.all(),
             "report_template": template.report_template,
             "min_summary_words": template.min_summary_words,
+            "max_summary_words": template.max_summary_words,
             "requires_council_vote": template.requires_council_vote,
             "council_threshold_percent": template.council_threshold_percent,
             "requires_public_consultation": template.requires_public_consultation,
@@ -154,6 +156,7 @@ class CampaignCreateView(LoginRequiredMixin, FormView):
     def form_valid(self, form):
         data = dict(form.cleaned_data)
         owner, titles = data.pop("owner_unit"), data.pop("titles")
+        data.pop("version", None)
         try:
             campaign = services.campaign_create(
                 actor=self.request.user,
@@ -186,11 +189,20 @@ class CampaignUpdateView(ManagedCampaignMixin, FormView):
         return {**super().get_form_kwargs(), "instance": self.campaign}
 
     def form_valid(self, form):
-        data = {name: form.cleaned_data[name] for name in form.changed_data}
+        data = {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}
         titles = data.pop("titles", None)
         try:
             services.campaign_update(
-                actor=self.request.user, campaign=self.campaign, titles=titles, **data
+                actor=self.request.user,
+                campaign=self.campaign,
+                titles=titles,
+                expected_version=form.cleaned_data.get("version"),
+                **data,
+            )
+        except StaleVersionError as exc:
+            stored = CampaignForm(instance=exc.current)
+            return self.render_to_response(
+                self.get_context_data(form=form, **stale_context(exc, typed=form, stored=stored))
             )
         except ValidationError as exc:
             return self.fail(form, exc)
@@ -297,11 +309,13 @@ class RoundCreateView(ManagedCampaignMixin, FormView):
     def get_initial(self):
         if self.round is None:
             return {"year": self.campaign.period_start.year, "opens_on": self.campaign.period_start}
-        initial = {
-            f: getattr(self.round, f) for f in ("name", "kind", "opens_on", "year", "quarter")
-        }
-        initial.update({f"deadline_{d.level}": d.deadline for d in self.round.deadlines.all()})
-        return initial
+        return self.initial_of(self.round)
+
+    @staticmethod
+    def initial_of(round_):
+        initial = {f: getattr(round_, f) for f in ("name", "kind", "opens_on", "year", "quarter")}
+        initial.update({f"deadline_{d.level}": d.deadline for d in round_.deadlines.all()})
+        return {**initial, "version": round_.version}
 
     def form_valid(self, form):
         data = dict(form.cleaned_data)
@@ -313,11 +327,22 @@ class RoundCreateView(ManagedCampaignMixin, FormView):
                 campaign=self.campaign,
                 deadlines=deadlines,
                 round_=self.round,
+                expected_version=data.get("version"),
                 **fields,
+            )
+        except StaleVersionError as exc:
+            stored = self.get_form_class()(
+                initial=self.initial_of(exc.current), **self.get_form_kwargs_unbound()
+            )
+            return self.render_to_response(
+                self.get_context_data(form=form, **stale_context(exc, typed=form, stored=stored))
             )
         except ValidationError as exc:
             return self.fail(form, exc)
         return self.done(_("Đã lưu đợt xét."))
+
+    def get_form_kwargs_unbound(self):
+        return {"levels": selectors.period_levels(self.campaign)}
 
 
 class RoundUpdateView(RoundCreateView):

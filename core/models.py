@@ -68,3 +68,24 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return f"{self.kind}: {self.file_name}"
+
+
+class FormToken(models.Model):
+    """The one-time token of a rendered create form, claimed by the first request that submits
+    it: a double click or a resent form finds the claim and gets the object it created instead
+    of a second one (core.idempotency)."""
+
+    token = models.UUIDField(unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    target_type = models.CharField(max_length=64, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("mã gửi biểu mẫu")
+        verbose_name_plural = _("mã gửi biểu mẫu")
+
+    def __str__(self):
+        return str(self.token)

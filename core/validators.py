@@ -3,6 +3,7 @@
 A file's type is decided by its content, never by its name or the browser's content type.
 """
 
+import datetime
 import uuid
 from pathlib import PurePosixPath
 
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
 
@@ -192,3 +194,147 @@ def evidence_kind(upload) -> str:
             "trong số đó."
         )
     )
+
+
+# --- bounded free text ------------------------------------------------------------------------
+# Every free-text field has a limit, so that a pasted file or a script cannot store megabytes
+# that every list, export and printed report then has to carry.
+SHORT_TEXT_MAX_CHARS = 255  # names, numbers, one-line answers
+LONG_TEXT_MAX_CHARS = 5000  # reasons, notes, comments, the cells of the works table
+# The summary is limited in words by its campaign; the byte cap also bounds the HTML pasted from
+# Word around those words (a page of Word markup is many times its text).
+SUMMARY_MAX_BYTES = 200_000
+# Three times the usual minimum (1,000): room for a full account (the dossier journey test alone
+# writes 1,540 words), not for a pasted book.
+DEFAULT_MAX_SUMMARY_WORDS = 3000
+
+
+def text_problems(
+    value, *, label, max_chars: int | None = LONG_TEXT_MAX_CHARS, max_bytes: int | None = None
+) -> list[str]:
+    """Sentences saying which limit `value` passes, for services that check again what the form
+    checked (a script or an import does not go through the form)."""
+    if not isinstance(value, str):
+        return []
+    problems = []
+    if max_chars is not None and len(value) > max_chars:
+        problems.append(
+            _("“%(field)s” dài %(n)s ký tự, vượt giới hạn %(limit)s ký tự. Hãy rút gọn.")
+            % {"field": label, "n": len(value), "limit": max_chars}
+        )
+    size = len(value.encode())
+    if max_bytes is not None and size > max_bytes:
+        problems.append(
+            _("“%(field)s” nặng %(size)s, vượt giới hạn %(limit)s. Hãy rút gọn hoặc dán dạng chữ.")
+            % {"field": label, "size": filesizeformat(size), "limit": filesizeformat(max_bytes)}
+        )
+    return problems
+
+
+def summary_words_message(words: int, limit: int) -> str:
+    return _("Bản tóm tắt thành tích có %(n)s từ, vượt mức tối đa %(max)s từ. Hãy rút gọn.") % {
+        "n": words,
+        "max": limit,
+    }
+
+
+class MaxBytesValidator:
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+
+    def __call__(self, value):
+        size = len((value or "").encode())
+        if size > self.max_bytes:
+            raise ValidationError(
+                _("Nội dung nặng %(size)s, vượt giới hạn %(limit)s. Hãy rút gọn.")
+                % {"size": filesizeformat(size), "limit": filesizeformat(self.max_bytes)}
+            )
+
+    def __eq__(self, other):
+        return isinstance(other, MaxBytesValidator) and other.max_bytes == self.max_bytes
+
+
+# --- dates people type ------------------------------------------------------------------------
+# A date outside these windows is a typing slip (year 1, 2100, 9999) that would otherwise flow
+# into ages, deadlines, sorting and printed decisions.
+FIRST_BIRTH_DATE = datetime.date(1900, 1, 1)
+FIRST_RECORD_YEAR = 1945  # awards and decisions of the registry go back to the founding years
+EVENT_YEARS_BACK, EVENT_YEARS_AHEAD = 10, 5
+FIRST_FOUNDING_DATE = datetime.date(1800, 1, 1)  # some schools are older than the state
+
+
+def _years_from(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def date_bounds(kind: str) -> tuple[datetime.date, datetime.date]:
+    """The dates a user may type for a kind of date: "birth" (someone alive or recently so),
+    "record" (a decision, an award or the period it covers), "event" (a session, a deadline, a
+    campaign's period: a window around today) or "founding" (when a unit began or ended)."""
+    today = timezone.localdate()
+    ahead = _years_from(today, EVENT_YEARS_AHEAD)
+    if kind == "birth":
+        return FIRST_BIRTH_DATE, today
+    if kind == "record":
+        return datetime.date(FIRST_RECORD_YEAR, 1, 1), ahead
+    if kind == "event":
+        return _years_from(today, -EVENT_YEARS_BACK), ahead
+    if kind == "founding":
+        return FIRST_FOUNDING_DATE, ahead
+    raise KeyError(kind)
+
+
+def year_bounds(kind: str) -> tuple[int, int]:
+    first, last = date_bounds(kind)
+    return first.year, last.year
+
+
+def validate_date(value, kind: str) -> None:
+    if value is None:
+        return
+    first, last = date_bounds(kind)
+    if not first <= value <= last:
+        raise ValidationError(
+            _(
+                "Ngày %(value)s nằm ngoài khoảng hợp lệ (từ %(first)s đến %(last)s). Hãy kiểm "
+                "tra lại ngày, tháng, năm."
+            )
+            % {
+                "value": value.strftime("%d/%m/%Y"),
+                "first": first.strftime("%d/%m/%Y"),
+                "last": last.strftime("%d/%m/%Y"),
+            }
+        )
+
+
+def validate_year(value, kind: str) -> None:
+    if value is None:
+        return
+    first, last = year_bounds(kind)
+    if not first <= value <= last:
+        raise ValidationError(
+            _(
+                "Năm %(value)s nằm ngoài khoảng hợp lệ (từ %(first)s đến %(last)s). Hãy kiểm "
+                "tra lại."
+            )
+            % {"value": value, "first": first, "last": last}
+        )
+
+
+class DateRangeValidator:
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    def __call__(self, value):
+        validate_date(value, self.kind)
+
+    def __eq__(self, other):
+        return isinstance(other, DateRangeValidator) and other.kind == self.kind
+
+
+class YearRangeValidator(DateRangeValidator):
+    def __call__(self, value):
+        validate_year(value, self.kind)

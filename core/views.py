@@ -12,6 +12,7 @@ from django.views.generic.edit import FormView
 
 from .exports import spreadsheet_response
 from .forms import ImportUploadForm
+from .idempotency import once, token_from
 from .imports import (
     IMPORTERS,
     ImportFileError,
@@ -114,11 +115,17 @@ class ImportJobView(LoginRequiredMixin, DetailView):
         if not request.user.has_perm(IMPORTERS[job.kind].permission):
             raise PermissionDenied
         try:
-            job = import_job_confirm(
-                actor=request.user, job=job, valid_only=request.POST.get("valid_only") == "1"
+            job, created = once(
+                token=token_from(request.POST),
+                actor=request.user,
+                action=lambda: import_job_confirm(
+                    actor=request.user, job=job, valid_only=request.POST.get("valid_only") == "1"
+                ),
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+            return redirect("core:import_job", pk=pk)
+        if not created:
             return redirect("core:import_job", pk=pk)
         if job.status == ImportStatus.IMPORTED:
             skipped = job.totals.get("skipped", 0)

@@ -4,11 +4,13 @@ really text (phone numbers lose their leading zero when Excel stores them as num
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export.widgets import Widget
 
 from .text import clean_text
+from .validators import validate_date, validate_year
 
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%d/%m/%y")
 MAX_DIGITS = 15  # integer digits a number cell may have
@@ -37,7 +39,23 @@ class PhoneWidget(TextWidget):
 
 
 class VietnameseDateWidget(Widget):
+    """A date cell; with `kind` ("birth", "record", "event") it must also fall in that kind's
+    window (core.validators.date_bounds), as on the forms."""
+
+    def __init__(self, *, kind: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.kind = kind
+
     def clean(self, value, row=None, **kwargs):
+        day = self._parse(value)
+        if day is not None and self.kind is not None:
+            try:
+                validate_date(day, self.kind)
+            except ValidationError as exc:
+                raise ValueError(" ".join(exc.messages)) from exc
+        return day
+
+    def _parse(self, value):
         if value in (None, ""):
             return None
         if isinstance(value, datetime.datetime):
@@ -167,3 +185,19 @@ class YesNoWidget(Widget):
 
     def render(self, value, obj=None, **kwargs):
         return "Có" if value else ""
+
+
+class YearWidget(NumberWidget):
+    """A year cell within the years of a kind's window (core.validators.year_bounds)."""
+
+    def __init__(self, *, kind: str, **kwargs):
+        super().__init__(integer=True, **kwargs)
+        self.kind = kind
+
+    def clean(self, value, row=None, **kwargs):
+        year = super().clean(value, row, **kwargs)
+        try:
+            validate_year(year, self.kind)
+        except ValidationError as exc:
+            raise ValueError(" ".join(exc.messages)) from exc
+        return year

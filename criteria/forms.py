@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BoundedYearField
+
 from .models import Title
 
 
@@ -17,10 +19,9 @@ class EligibilityCheckForm(forms.Form):
         queryset=Title.objects.none(),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    year = forms.IntegerField(
+    year = BoundedYearField(
         label=_("Năm học kết thúc năm"),
-        min_value=2000,
-        max_value=2100,
+        kind="record",
         widget=forms.NumberInput(attrs={"class": "form-control"}),
     )
 

@@ -18,6 +18,7 @@ from core.widgets import (
     NumberWidget,
     TextWidget,
     VietnameseDateWidget,
+    YearWidget,
     YesNoWidget,
 )
 from units.importers import ScopedResource
@@ -253,7 +254,7 @@ class RecordResource(ScopedResource):
     identifier = _field("Mã định danh", dehydrate_method="identifier_of")
     unit_code = _field("Mã đơn vị", dehydrate_method="unit_code_of")
     subject_name = _field("Tên cá nhân, tập thể", dehydrate_method="subject_name_of")
-    year = _field("Năm", "year", NumberWidget(integer=True, required=True))
+    year = _field("Năm", "year", YearWidget(kind="record", required=True))
     kind = _field("Loại", "kind", ChoiceWidget(RecordKind, required=True, aliases=RECORD_ALIASES))
     rating = _field("Xếp loại", "rating", ChoiceWidget(Rating))
     title = _field("Danh hiệu, hình thức", "title", TitleWidget())
@@ -263,10 +264,10 @@ class RecordResource(ScopedResource):
     )
     description = _field("Nội dung", "description")
     decision_number = _field("Số quyết định", "decision_number")
-    decision_date = _field("Ngày quyết định", "decision_date", VietnameseDateWidget())
+    decision_date = _field("Ngày quyết định", "decision_date", VietnameseDateWidget(kind="record"))
     issuer = _field("Cơ quan ban hành", "issuer")
-    period_start = _field("Từ ngày", "period_start", VietnameseDateWidget())
-    period_end = _field("Đến ngày", "period_end", VietnameseDateWidget())
+    period_start = _field("Từ ngày", "period_start", VietnameseDateWidget(kind="record"))
+    period_end = _field("Đến ngày", "period_end", VietnameseDateWidget(kind="record"))
 
     class Meta:
         model = AchievementRecord

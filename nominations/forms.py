@@ -7,13 +7,29 @@ from django.core import signing
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import PhotoField
+from core.concurrency import VersionedFormMixin
+from core.forms import (
+    BoundedDateField,
+    BoundedTextField,
+    BoundedYearField,
+    PhotoField,
+    bound_dates,
+    bound_text_fields,
+)
+from core.idempotency import OnceFormMixin
+from core.validators import (
+    SHORT_TEXT_MAX_CHARS,
+    SUMMARY_MAX_BYTES,
+    MaxBytesValidator,
+    summary_words_message,
+)
 from criteria.enums import NomineeCategory
 from units.forms import DateInput
 from units.models import Person, Unit
 
 from .enums import Eligibility, State, ThresholdBasis
 from .models import CommentKind, CouncilSession
+from .text import word_count
 
 YES_NO = [("", _("— chưa đánh giá —")), ("yes", _("Đạt")), ("no", _("Chưa đạt"))]
 CV_FIELDS = [
@@ -26,7 +42,7 @@ CV_FIELDS = [
 ]
 
 
-class NominationCreateForm(forms.Form):
+class NominationCreateForm(OnceFormMixin, forms.Form):
     round = forms.ModelChoiceField(label=_("Đợt xét"), queryset=None, empty_label=None)
     category = forms.ChoiceField(label=_("Đối tượng"))
     title = forms.ModelChoiceField(label=_("Danh hiệu đề nghị"), queryset=None, empty_label=None)
@@ -75,20 +91,19 @@ class NominationCreateForm(forms.Form):
         )
 
 
-class ContentForm(forms.Form):
+class ContentForm(VersionedFormMixin, forms.Form):
     summary = forms.CharField(
         label=_("Tóm tắt thành tích"),
         required=False,
+        validators=[MaxBytesValidator(SUMMARY_MAX_BYTES)],
         widget=forms.Textarea(attrs={"rows": 16, "data-word-count": "summary-words"}),
         help_text=_(
             "Có thể dán từ Word; định dạng được giữ ở mức đoạn, đậm, nghiêng, danh sách, "
             "bảng. Mã HTML, script và liên kết bị loại bỏ."
         ),
     )
-    video_links = forms.CharField(
-        label=_("Đường dẫn video (mỗi dòng một đường dẫn)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    video_links = BoundedTextField(
+        label=_("Đường dẫn video (mỗi dòng một đường dẫn)"), max_length=2000, rows=2
     )
     photo = PhotoField(
         label=_("Ảnh 4x6"), required=False, help_text=_("JPEG hoặc PNG, tối đa 2 MB.")
@@ -97,16 +112,24 @@ class ContentForm(forms.Form):
         label=_("Cá nhân đồng ý công khai ảnh trên trang tôn vinh"), required=False
     )
 
-    def __init__(self, *args, individual: bool, **kwargs):
+    def __init__(self, *args, individual: bool, max_summary_words=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.max_summary_words = max_summary_words
         if individual:
             for key, label in CV_FIELDS:
-                self.fields[f"cv_{key}"] = forms.CharField(
-                    label=label, required=False, max_length=255
+                self.fields[f"cv_{key}"] = BoundedTextField(
+                    label=label, max_length=SHORT_TEXT_MAX_CHARS, widget=forms.TextInput
                 )
         else:
             for name in ("photo", "photo_public"):
                 self.fields.pop(name)
+
+    def clean_summary(self):
+        summary = self.cleaned_data["summary"]
+        words = word_count(summary)
+        if self.max_summary_words is not None and words > self.max_summary_words:
+            raise forms.ValidationError(summary_words_message(words, self.max_summary_words))
+        return summary
 
     def clean_video_links(self):
         links = [
@@ -131,17 +154,15 @@ class ContentForm(forms.Form):
 
 
 class WorkForm(forms.Form):
-    name = forms.CharField(label=_("Tên mô hình, công trình"), max_length=255, required=False)
-    implementing_unit = forms.CharField(label=_("Đơn vị thực hiện"), max_length=255, required=False)
-    description = forms.CharField(
-        label=_("Mô tả"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    name = BoundedTextField(
+        label=_("Tên mô hình, công trình"), max_length=SHORT_TEXT_MAX_CHARS, widget=forms.TextInput
     )
-    roadmap = forms.CharField(
-        label=_("Lộ trình triển khai"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    implementing_unit = BoundedTextField(
+        label=_("Đơn vị thực hiện"), max_length=SHORT_TEXT_MAX_CHARS, widget=forms.TextInput
     )
-    results = forms.CharField(
-        label=_("Kết quả đạt được"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    description = BoundedTextField(label=_("Mô tả"), rows=2)
+    roadmap = BoundedTextField(label=_("Lộ trình triển khai"), rows=2)
+    results = BoundedTextField(label=_("Kết quả đạt được"), rows=2)
 
 
 WorkFormSet = forms.formset_factory(WorkForm, extra=1, can_delete=True)
@@ -149,22 +170,20 @@ WorkFormSet = forms.formset_factory(WorkForm, extra=1, can_delete=True)
 
 class AssessmentForm(forms.Form):
     met = forms.ChoiceField(label=_("Tự đánh giá"), choices=YES_NO, required=False)
-    explanation = forms.CharField(
-        label=_("Giải trình"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    explanation = BoundedTextField(label=_("Giải trình"), rows=2)
 
     def value(self):
         met = {"yes": True, "no": False}.get(self.cleaned_data["met"])
         return met, self.cleaned_data["explanation"]
 
 
-class ReceivedTitleForm(forms.Form):
+class ReceivedTitleForm(OnceFormMixin, forms.Form):
     """A title or award the nominee already received that the registry does not have yet."""
 
-    year = forms.IntegerField(label=_("Năm"), min_value=1975, max_value=2100)
+    year = BoundedYearField(label=_("Năm"), kind="record")
     title = forms.ModelChoiceField(label=_("Danh hiệu, hình thức"), queryset=None)
     decision_number = forms.CharField(label=_("Số quyết định"), max_length=64)
-    decision_date = forms.DateField(label=_("Ngày quyết định"), widget=DateInput())
+    decision_date = BoundedDateField(label=_("Ngày quyết định"), kind="record")
     issuer = forms.CharField(label=_("Cơ quan ban hành"), max_length=255)
 
     def __init__(self, *args, **kwargs):
@@ -176,7 +195,7 @@ class ReceivedTitleForm(forms.Form):
         self.helper.add_input(Submit("add_title", _("Thêm vào sổ thành tích")))
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(OnceFormMixin, forms.Form):
     file = forms.FileField(
         label=_("Tệp minh chứng"), help_text=_("PDF, ảnh, Word, Excel, PowerPoint; tối đa 20 MB.")
     )
@@ -192,19 +211,15 @@ class EvidenceForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Lý do"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    reason = BoundedTextField(label=_("Lý do"), rows=2)
     number = forms.CharField(label=_("Số quyết định"), required=False, max_length=64)
-    signed_on = forms.DateField(label=_("Ngày ký"), required=False, widget=DateInput())
+    signed_on = BoundedDateField(label=_("Ngày ký"), required=False, kind="record")
     issuer = forms.CharField(label=_("Người, cơ quan ký"), required=False, max_length=255)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class ReviewForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Nhận xét"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+class ReviewForm(OnceFormMixin, forms.Form):
+    comment = BoundedTextField(label=_("Nhận xét"))
     comment_visible = forms.BooleanField(label=_("Cho đơn vị đề nghị xem nhận xét"), required=False)
 
     def __init__(self, *args, nomination, **kwargs):
@@ -252,7 +267,7 @@ class QueueFilterForm(forms.Form):
             )
 
 
-class CouncilSessionForm(forms.ModelForm):
+class CouncilSessionForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = CouncilSession
         fields = [
@@ -270,6 +285,8 @@ class CouncilSessionForm(forms.ModelForm):
     def __init__(self, *args, rounds, campaign=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = rounds
+        bound_dates(self, held_on="event")
+        bound_text_fields(self)
         self.fields["threshold_basis"].initial = ThresholdBasis.ALL
         if campaign is not None:
             self.fields["threshold_percent"].initial = campaign.council_threshold_percent
@@ -283,17 +300,15 @@ class VoteForm(forms.Form):
     votes_abstain = forms.IntegerField(label=_("Không biểu quyết"), min_value=0, initial=0)
 
 
-class ConsultationForm(forms.Form):
+class ConsultationForm(OnceFormMixin, forms.Form):
     """The deciding unit's list for public consultation."""
 
     nominations = forms.ModelMultipleChoiceField(
         label=_("Hồ sơ công khai"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
-    opens_on = forms.DateField(label=_("Công khai từ ngày"), widget=DateInput())
+    opens_on = BoundedDateField(label=_("Công khai từ ngày"), kind="event")
     days = forms.IntegerField(label=_("Số ngày công khai"), min_value=1, max_value=60)
-    note = forms.CharField(
-        label=_("Thông báo kèm theo"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    note = BoundedTextField(label=_("Thông báo kèm theo"))
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
@@ -312,22 +327,20 @@ def comment_token() -> str:
     return signing.TimestampSigner(salt=_SIGNER_SALT).sign("comment")
 
 
-class PublicCommentForm(forms.Form):
+class PublicCommentForm(OnceFormMixin, forms.Form):
     nomination = forms.ModelChoiceField(label=_("Ý kiến về hồ sơ"), queryset=None)
     kind = forms.ChoiceField(label=_("Loại ý kiến"), choices=CommentKind.choices)
     author_name = forms.CharField(label=_("Họ và tên"), max_length=120)
     author_contact = forms.CharField(
         label=_("Điện thoại hoặc thư điện tử (không công khai)"), max_length=120, required=False
     )
-    text = forms.CharField(
-        label=_("Nội dung"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
-    )
+    text = BoundedTextField(label=_("Nội dung"), required=True, rows=5)
     website = forms.CharField(
         label=_("Để trống ô này"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
-    token = forms.CharField(widget=forms.HiddenInput)
+    token = forms.CharField(widget=forms.HiddenInput, max_length=200)
 
     def __init__(self, *args, entries, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,10 +5,12 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import LONG_TEXT_MAX_CHARS
 from criteria.enums import NomineeCategory
 
 from .enums import Eligibility, State, ThresholdBasis
@@ -24,7 +26,9 @@ class Decision(models.Model):
     signed_on = models.DateField(_("ngày ký"))
     issuer = models.CharField(_("người, cơ quan ký"), max_length=255)
     is_revocation = models.BooleanField(_("là quyết định thu hồi"), default=False)
-    reason = models.TextField(_("lý do"), blank=True)
+    reason = models.TextField(
+        _("lý do"), blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_CHARS)]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -171,9 +175,15 @@ class ModelWork(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     name = models.CharField(_("tên mô hình, công trình"), max_length=255)
     implementing_unit = models.CharField(_("đơn vị thực hiện"), max_length=255, blank=True)
-    description = models.TextField(_("mô tả"), blank=True)
-    roadmap = models.TextField(_("lộ trình triển khai"), blank=True)
-    results = models.TextField(_("kết quả đạt được"), blank=True)
+    description = models.TextField(
+        _("mô tả"), blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_CHARS)]
+    )
+    roadmap = models.TextField(
+        _("lộ trình triển khai"), blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_CHARS)]
+    )
+    results = models.TextField(
+        _("kết quả đạt được"), blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_CHARS)]
+    )
 
     class Meta:
         verbose_name = _("mô hình, công trình")
@@ -190,7 +200,9 @@ class Assessment(models.Model):
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="assessments")
     criterion = models.ForeignKey("criteria.Criterion", on_delete=models.PROTECT, related_name="+")
     met = models.BooleanField(_("đạt"), null=True)
-    explanation = models.TextField(_("giải trình"), blank=True)
+    explanation = models.TextField(
+        _("giải trình"), blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_CHARS)]
+    )
 
     class Meta:
         verbose_name = _("tự đánh giá")
@@ -242,7 +254,9 @@ class Review(models.Model):
     )
     scores = models.JSONField(_("điểm theo tiêu chí"), default=dict)
     total = models.DecimalField(_("tổng điểm"), max_digits=7, decimal_places=2, default=0)
-    comment = models.TextField(_("nhận xét"), blank=True)
+    comment = models.TextField(
+        _("nhận xét"), blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_CHARS)]
+    )
     comment_visible = models.BooleanField(_("cho đơn vị đề nghị xem nhận xét"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -275,7 +289,9 @@ class CouncilSession(models.Model):
     held_on = models.DateField(_("ngày họp"))
     members_total = models.PositiveSmallIntegerField(_("tổng số thành viên hội đồng"))
     members_present = models.PositiveSmallIntegerField(_("số thành viên có mặt"))
-    member_names = models.TextField(_("thành viên có mặt"), blank=True)
+    member_names = models.TextField(
+        _("thành viên có mặt"), blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_CHARS)]
+    )
     threshold_percent = models.DecimalField(
         _("tỷ lệ đồng ý cần đạt (%)"), max_digits=5, decimal_places=2
     )
@@ -404,7 +420,9 @@ class Consultation(models.Model):
     )
     opens_on = models.DateField(_("ngày bắt đầu"))
     closes_on = models.DateField(_("ngày kết thúc"))
-    note = models.TextField(_("thông báo kèm theo"), blank=True)
+    note = models.TextField(
+        _("thông báo kèm theo"), blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_CHARS)]
+    )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -445,7 +463,7 @@ class ConsultationComment(models.Model):
     )
     author_name = models.CharField(_("họ và tên người gửi"), max_length=120)
     author_contact = models.CharField(_("điện thoại hoặc thư điện tử"), max_length=120, blank=True)
-    text = models.TextField(_("nội dung"))
+    text = models.TextField(_("nội dung"), validators=[MaxLengthValidator(LONG_TEXT_MAX_CHARS)])
     sender_digest = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -20,12 +20,19 @@ from campaigns.enums import CampaignStatus
 from campaigns.models import Quota
 from campaigns.selectors import closes_at, deadline_for
 from core.audit import audit
+from core.concurrency import bump_version, check_version
 from core.text import clean_text
 from core.validators import (
     EVIDENCE_TYPES,
+    LONG_TEXT_MAX_CHARS,
+    SHORT_TEXT_MAX_CHARS,
+    SUMMARY_MAX_BYTES,
     evidence_kind,
     evidence_name,
     photo_file_name,
+    summary_words_message,
+    text_problems,
+    validate_date,
     validate_photo,
 )
 from criteria.eligibility import evaluate_rules
@@ -174,6 +181,39 @@ def _require_editor(actor, nomination):
         raise PermissionDenied
 
 
+def _require_sizes(*checks) -> None:
+    """(value, label, max characters) for each text a service stores."""
+    problems = [
+        p
+        for value, label, limit in checks
+        for p in text_problems(value, label=label, max_chars=limit)
+    ]
+    if problems:
+        raise ValidationError(problems)
+
+
+def _check_text_sizes(nomination, *, summary, cv, works, assessments) -> None:
+    """The same limits as the form's, for callers that skip it (imports, scripts)."""
+    problems = []
+    if summary is not None:
+        problems += text_problems(
+            summary, label=_("Tóm tắt thành tích"), max_chars=None, max_bytes=SUMMARY_MAX_BYTES
+        )
+        words = word_count(summary)
+        if words > nomination.campaign.max_summary_words:
+            problems.append(summary_words_message(words, nomination.campaign.max_summary_words))
+    for key, value in (cv or {}).items():
+        problems += text_problems(value, label=key, max_chars=SHORT_TEXT_MAX_CHARS)
+    for work in works or []:
+        for key, value in work.items():
+            limit = SHORT_TEXT_MAX_CHARS if key in ("name", "implementing_unit") else None
+            problems += text_problems(value, label=key, max_chars=limit or LONG_TEXT_MAX_CHARS)
+    for _met, explanation in (assessments or {}).values():
+        problems += text_problems(explanation, label=_("Giải trình"))
+    if problems:
+        raise ValidationError(problems)
+
+
 @transaction.atomic
 def nomination_update(
     *,
@@ -186,10 +226,14 @@ def nomination_update(
     photo_public=None,
     works=None,
     assessments=None,
+    expected_version: int | None = None,
 ) -> Nomination:
-    """Save the dossier's content (a draft may be saved at any time, complete or not)."""
+    """Save the dossier's content (a draft may be saved at any time, complete or not). With
+    `expected_version`, a dossier changed since the form was read is left as it is."""
     nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    check_version(nomination, expected_version)
     _require_editor(actor, nomination)
+    _check_text_sizes(nomination, summary=summary, cv=cv, works=works, assessments=assessments)
     changed = []
     if summary is not None:
         nomination.achievement_summary = sanitise_summary(summary)
@@ -231,7 +275,7 @@ def nomination_update(
                 assessment.met, assessment.explanation = met, explanation.strip()
                 assessment.save(update_fields=["met", "explanation"])
         changed.append("assessments")
-    nomination.version += 1
+    bump_version(nomination)
     nomination.save()
     _event(nomination, actor=actor, kind=EventKind.EDITED, data={"fields": changed})
     refresh_eligibility(nomination)
@@ -556,6 +600,7 @@ def transition(
     if nomination.state not in rule.sources or not acts_as(actor, nomination, rule.actor):
         raise TransitionError(not_allowed_message(rule, nomination))
     reason = clean_text(reason)
+    _require_sizes((reason, _("Lý do"), LONG_TEXT_MAX_CHARS))
     if rule.needs_reason and not reason:
         raise TransitionError(_("Hãy ghi lý do."))
     if rule.needs_decision and decision is None:
@@ -649,6 +694,15 @@ def decide(
     number, issuer = clean_text(number), clean_text(issuer)
     if not number or not signed_on or not issuer:
         raise TransitionError(_("Hãy nhập số, ngày và người ký quyết định."))
+    _require_sizes(
+        (number, _("Số quyết định"), 64),
+        (issuer, _("Người, cơ quan ký"), SHORT_TEXT_MAX_CHARS),
+        (reason, _("Lý do"), LONG_TEXT_MAX_CHARS),
+    )
+    try:
+        validate_date(signed_on, "record")
+    except ValidationError as exc:
+        raise TransitionError(exc.messages) from exc
     units = {n.deciding_unit_id for n in nominations}
     if len(units) != 1:
         raise TransitionError(_("Một quyết định chỉ gồm hồ sơ của cùng một đơn vị quyết định."))
@@ -679,6 +733,7 @@ def review_save(
         actor, nomination.current_unit, Role.APPROVER
     ):
         raise PermissionDenied
+    _require_sizes((comment, _("Nhận xét"), LONG_TEXT_MAX_CHARS))
     criteria = {c.pk: c for c in nomination.criteria_set.criteria.all()}
     total, clean = Decimal(0), {}
     for key, value in scores.items():
@@ -739,6 +794,8 @@ def vote_passes(
 def council_session_create(*, actor, unit, round_, **fields) -> CouncilSession:
     if not has_role_at(actor, unit, Role.COUNCIL_SECRETARY):
         raise PermissionDenied
+    _require_sizes((fields.get("member_names"), _("Thành viên có mặt"), LONG_TEXT_MAX_CHARS))
+    validate_date(fields.get("held_on"), "event")
     session = CouncilSession(unit=unit, round=round_, recorded_by=actor, **fields)
     session.full_clean()
     session.save()
@@ -843,6 +900,8 @@ def consultation_publish(
         raise ValidationError(_("Chỉ công khai được hồ sơ đang chờ đơn vị xét và quyết định."))
     if not 1 <= days <= 60:
         raise ValidationError(_("Số ngày công khai phải từ 1 đến 60."))
+    _require_sizes((note, _("Thông báo kèm theo"), LONG_TEXT_MAX_CHARS))
+    validate_date(opens_on, "event")
     consultation = Consultation.objects.create(
         unit=unit,
         round=round_,
@@ -892,6 +951,11 @@ def consultation_comment_add(
     author_name, text = clean_text(author_name), (text or "").strip()
     if not author_name or not text:
         raise ValidationError(_("Hãy ghi họ tên và nội dung ý kiến."))
+    _require_sizes(
+        (author_name, _("Họ và tên"), 120),
+        (author_contact, _("Điện thoại hoặc thư điện tử"), 120),
+        (text, _("Nội dung"), LONG_TEXT_MAX_CHARS),
+    )
     comment = ConsultationComment.objects.create(
         consultation=consultation,
         nomination=nomination,

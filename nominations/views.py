@@ -26,7 +26,9 @@ from campaigns.selectors import (
     quota_for,
 )
 from core.audit import audit
+from core.concurrency import StaleVersionError, stale_context
 from core.exports import spreadsheet_response
+from core.idempotency import once, token_from
 from core.validators import photo_content_type
 from core.views import LoadMixin
 from units.enums import Role
@@ -164,19 +166,24 @@ class NominationCreateView(LoginRequiredMixin, LoadMixin, TemplateView):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                nomination = services.nomination_create(
+                nomination, created = once(
+                    token=data["form_token"],
                     actor=request.user,
-                    campaign=self.campaign,
-                    round_=data["round"],
-                    category=data["category"],
-                    title=data["title"],
-                    nominating_unit=self.unit,
-                    **form.nominee_kwargs(),
+                    action=lambda: services.nomination_create(
+                        actor=request.user,
+                        campaign=self.campaign,
+                        round_=data["round"],
+                        category=data["category"],
+                        title=data["title"],
+                        nominating_unit=self.unit,
+                        **form.nominee_kwargs(),
+                    ),
                 )
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
             else:
-                messages.success(request, _("Đã tạo hồ sơ nháp. Hãy điền nội dung."))
+                if created:
+                    messages.success(request, _("Đã tạo hồ sơ nháp. Hãy điền nội dung."))
                 return redirect("nominations:edit", pk=nomination.pk)
         return self.render_to_response(self.get_context_data(form=form))
 
@@ -189,15 +196,22 @@ class NominationEditView(LoginRequiredMixin, LoadMixin, TemplateView):
         if not services.can_edit(request.user, self.nomination):
             raise PermissionDenied
 
-    def forms(self, data=None, files=None):
-        n = self.nomination
+    def forms(self, data=None, files=None, nomination=None):
+        n = nomination or self.nomination
         initial = {
+            "version": n.version,
             "summary": n.achievement_summary,
             "video_links": "\n".join(n.video_links),
             "photo_public": n.photo_public,
             **{f"cv_{k}": v for k, v in n.cv.items()},
         }
-        content = ContentForm(data, files, initial=initial, individual=not n.is_collective)
+        content = ContentForm(
+            data,
+            files,
+            initial=initial,
+            individual=not n.is_collective,
+            max_summary_words=n.campaign.max_summary_words,
+        )
         works = WorkFormSet(
             data,
             prefix="works",
@@ -255,7 +269,10 @@ class NominationEditView(LoginRequiredMixin, LoadMixin, TemplateView):
                     photo_public=data.get("photo_public"),
                     works=[{k: v for k, v in w.items() if k != "DELETE"} for w in kept],
                     assessments={a.criterion_id: f.value() for a, f in assessments},
+                    expected_version=data.get("version"),
                 )
+            except StaleVersionError as exc:
+                return self.stale(exc, content, works, assessments)
             except ValidationError as exc:
                 content.add_error(None, exc.messages)
             else:
@@ -265,6 +282,29 @@ class NominationEditView(LoginRequiredMixin, LoadMixin, TemplateView):
                 return redirect("nominations:detail", pk=self.nomination.pk)
         return self.render_to_response(
             self.get_context_data(content=content, works=works, assessments=assessments)
+        )
+
+    def stale(self, exc, content, works, assessments):
+        """Someone saved the dossier since this page was read: keep what the user typed, show
+        what is stored now beside it."""
+        stored_content, stored_works, stored_assessments = self.forms(nomination=exc.current)
+        typed = [("", content)]
+        stored = [("", stored_content)]
+        rows = max(len(works.forms), len(stored_works.forms))
+        blank = WorkFormSet(prefix="works").empty_form
+        for i in range(rows):
+            heading = _("Mô hình, công trình %(n)s") % {"n": i + 1}
+            typed.append((heading, works.forms[i] if i < len(works.forms) else blank))
+            stored.append(
+                (heading, stored_works.forms[i] if i < len(stored_works.forms) else blank)
+            )
+        for (a, mine), (_b, now) in zip(assessments, stored_assessments, strict=True):
+            heading = _("Tiêu chí %(n)s") % {"n": a.criterion.order}
+            typed.append((heading, mine))
+            stored.append((heading, now))
+        context = stale_context(exc, typed=typed, stored=stored)
+        return self.render_to_response(
+            self.get_context_data(content=content, works=works, assessments=assessments, **context)
         )
 
 
@@ -319,15 +359,21 @@ class TransitionView(LoginRequiredMixin, View):
         form.is_valid()
         data = form.cleaned_data
         try:
+            if form.errors:
+                raise ValidationError([e for errors in form.errors.values() for e in errors])
             if BY_ACTION[action].needs_decision:
-                services.decide(
+                once(
+                    token=token_from(request.POST),
                     actor=request.user,
-                    nominations=[nomination],
-                    action=action,
-                    number=data.get("number") or "",
-                    signed_on=data.get("signed_on"),
-                    issuer=data.get("issuer") or "",
-                    reason=data.get("reason") or "",
+                    action=lambda: services.decide(
+                        actor=request.user,
+                        nominations=[nomination],
+                        action=action,
+                        number=data.get("number") or "",
+                        signed_on=data.get("signed_on"),
+                        issuer=data.get("issuer") or "",
+                        reason=data.get("reason") or "",
+                    ),
                 )
             else:
                 services.transition(
@@ -367,12 +413,16 @@ class ReviewView(LoginRequiredMixin, View):
                     messages.error(request, error)
             return redirect("nominations:detail", pk=pk)
         try:
-            services.review_save(
+            once(
+                token=form.cleaned_data["form_token"],
                 actor=request.user,
-                nomination=nomination,
-                scores=form.scores(),
-                comment=form.cleaned_data["comment"],
-                comment_visible=form.cleaned_data["comment_visible"],
+                action=lambda: services.review_save(
+                    actor=request.user,
+                    nomination=nomination,
+                    scores=form.scores(),
+                    comment=form.cleaned_data["comment"],
+                    comment_visible=form.cleaned_data["comment_visible"],
+                ),
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -387,11 +437,15 @@ class EvidenceUploadView(LoginRequiredMixin, View):
         form = EvidenceForm(request.POST, request.FILES, nomination=nomination)
         if form.is_valid():
             try:
-                services.evidence_add(
+                once(
+                    token=form.cleaned_data["form_token"],
                     actor=request.user,
-                    nomination=nomination,
-                    upload=form.cleaned_data["file"],
-                    criterion=form.cleaned_data["criterion"],
+                    action=lambda: services.evidence_add(
+                        actor=request.user,
+                        nomination=nomination,
+                        upload=form.cleaned_data["file"],
+                        criterion=form.cleaned_data["criterion"],
+                    ),
                 )
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
@@ -409,9 +463,14 @@ class ReceivedTitleView(LoginRequiredMixin, View):
         nomination = _visible(request, pk)
         form = ReceivedTitleForm(request.POST)
         if form.is_valid():
+            fields = {k: v for k, v in form.cleaned_data.items() if k != "form_token"}
             try:
-                services.received_title_add(
-                    actor=request.user, nomination=nomination, **form.cleaned_data
+                once(
+                    token=form.cleaned_data["form_token"],
+                    actor=request.user,
+                    action=lambda: services.received_title_add(
+                        actor=request.user, nomination=nomination, **fields
+                    ),
                 )
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
@@ -611,10 +670,17 @@ class CouncilListView(LoginRequiredMixin, LoadMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = CouncilSessionForm(request.POST, rounds=self.rounds())
         if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "round"}
+            data = {k: v for k, v in form.cleaned_data.items() if k not in ("round", "form_token")}
             try:
-                session = services.council_session_create(
-                    actor=request.user, unit=self.unit, round_=form.cleaned_data["round"], **data
+                session, _created = once(
+                    token=form.cleaned_data["form_token"],
+                    actor=request.user,
+                    action=lambda: services.council_session_create(
+                        actor=request.user,
+                        unit=self.unit,
+                        round_=form.cleaned_data["round"],
+                        **data,
+                    ),
                 )
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
@@ -693,14 +759,23 @@ class CouncilDetailView(LoginRequiredMixin, LoadMixin, TemplateView):
             messages.error(request, _("Hãy chọn ít nhất một hồ sơ đã duyệt."))
             return redirect("nominations:council_detail", pk=self.session.pk)
         data = form.cleaned_data
+        if form.errors:
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+            return redirect("nominations:council_detail", pk=self.session.pk)
         try:
-            decision = services.decide(
+            decision, _created = once(
+                token=token_from(request.POST),
                 actor=request.user,
-                nominations=nominations,
-                action=Action.RECOGNISE,
-                number=data.get("number") or "",
-                signed_on=data.get("signed_on"),
-                issuer=data.get("issuer") or "",
+                action=lambda: services.decide(
+                    actor=request.user,
+                    nominations=nominations,
+                    action=Action.RECOGNISE,
+                    number=data.get("number") or "",
+                    signed_on=data.get("signed_on"),
+                    issuer=data.get("issuer") or "",
+                ),
             )
         except ValidationError as exc:
             for message in exc.messages:
@@ -763,14 +838,18 @@ class ConsultationManageView(LoginRequiredMixin, LoadMixin, TemplateView):
         form = self.form(request.POST)
         if form is not None and form.is_valid():
             try:
-                consultation = services.consultation_publish(
+                consultation, _created = once(
+                    token=form.cleaned_data["form_token"],
                     actor=request.user,
-                    unit=self.unit,
-                    round_=self.round,
-                    nominations=list(form.cleaned_data["nominations"]),
-                    opens_on=form.cleaned_data["opens_on"],
-                    days=form.cleaned_data["days"],
-                    note=form.cleaned_data["note"],
+                    action=lambda: services.consultation_publish(
+                        actor=request.user,
+                        unit=self.unit,
+                        round_=self.round,
+                        nominations=list(form.cleaned_data["nominations"]),
+                        opens_on=form.cleaned_data["opens_on"],
+                        days=form.cleaned_data["days"],
+                        note=form.cleaned_data["note"],
+                    ),
                 )
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
@@ -857,12 +936,21 @@ class ConsultationPublicView(TemplateView):
                 response = self.render_to_response(self.get_context_data(form=form))
                 response.status_code = 429
                 return response
+            fields = {
+                k: v
+                for k, v in form.cleaned_data.items()
+                if k not in ("website", "token", "form_token")
+            }
             try:
-                services.consultation_comment_add(
-                    consultation=self.consultation,
-                    sender_digest=digest,
-                    today=timezone.localdate(),
-                    **{k: v for k, v in form.cleaned_data.items() if k not in ("website", "token")},
+                once(
+                    token=form.cleaned_data["form_token"],
+                    actor=request.user,
+                    action=lambda: services.consultation_comment_add(
+                        consultation=self.consultation,
+                        sender_digest=digest,
+                        today=timezone.localdate(),
+                        **fields,
+                    ),
                 )
             except ValidationError as exc:
                 form.add_error(None, exc.messages)

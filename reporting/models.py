@@ -6,8 +6,11 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.validators import LONG_TEXT_MAX_CHARS
 
 from .yearly.enums import ReportStatus
 
@@ -109,7 +112,9 @@ class ReportCall(models.Model):
     )
     title = models.CharField(_("tên báo cáo"), max_length=255)
     due_on = models.DateField(_("hạn gửi"))
-    instructions = models.TextField(_("hướng dẫn"), blank=True)
+    instructions = models.TextField(
+        _("hướng dẫn"), blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_CHARS)]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -202,7 +207,9 @@ class ImplementationReport(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    return_reason = models.TextField(
+        _("lý do trả lại"), blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_CHARS)]
+    )
 
     class Meta:
         verbose_name = _("báo cáo kết quả thực hiện năm")

@@ -5,25 +5,11 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import PhotoField
+from core.forms import DateInput, PhotoField, bound_dates
 from core.validators import PHOTO_SUFFIXES, validate_photo
 
 from .enums import Position, UnitLevel
 from .models import Person
-
-
-class DateInput(forms.DateInput):
-    """dd/mm/yyyy typed as text. A native date picker would show mm/dd/yyyy to the many officials
-    whose browsers are set to English; the form also accepts yyyy-mm-dd."""
-
-    def __init__(self, **kwargs):
-        attrs = {
-            "placeholder": "dd/mm/yyyy",
-            "inputmode": "numeric",
-            "autocomplete": "off",
-            **kwargs.pop("attrs", {}),
-        }
-        super().__init__(format="%d/%m/%Y", attrs=attrs, **kwargs)
 
 
 class PersonForm(forms.ModelForm):
@@ -46,6 +32,7 @@ class PersonForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        bound_dates(self, birth_date="birth")
         self.fields["photo"].help_text = _("Ảnh chân dung 4x6, JPEG hoặc PNG, tối đa 2 MB.")
         self.helper = FormHelper()
         self.helper.layout = Layout(

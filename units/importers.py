@@ -161,10 +161,14 @@ class UnitResource(ScopedResource):
     phone = fields.Field(attribute="phone", column_name="Điện thoại", widget=PhoneWidget())
     email = _text("Thư điện tử", "email")
     valid_from = fields.Field(
-        attribute="valid_from", column_name="Hoạt động từ ngày", widget=VietnameseDateWidget()
+        attribute="valid_from",
+        column_name="Hoạt động từ ngày",
+        widget=VietnameseDateWidget(kind="founding"),
     )
     valid_to = fields.Field(
-        attribute="valid_to", column_name="Hoạt động đến ngày", widget=VietnameseDateWidget()
+        attribute="valid_to",
+        column_name="Hoạt động đến ngày",
+        widget=VietnameseDateWidget(kind="founding"),
     )
     merged_into_code = fields.Field(
         column_name="Sáp nhập vào (mã)", dehydrate_method="merged_into_code_of"
@@ -278,7 +282,9 @@ class PersonResource(ScopedResource):
     identifier = _text("Mã định danh", "identifier")
     full_name = _text("Họ và tên", "full_name")
     birth_date = fields.Field(
-        attribute="birth_date", column_name="Ngày sinh", widget=VietnameseDateWidget()
+        attribute="birth_date",
+        column_name="Ngày sinh",
+        widget=VietnameseDateWidget(kind="birth"),
     )
     gender = fields.Field(attribute="gender", column_name="Giới tính", widget=ChoiceWidget(Gender))
     ethnicity = _text("Dân tộc", "ethnicity")

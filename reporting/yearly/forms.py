@@ -5,17 +5,17 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from units.forms import DateInput
+from core.concurrency import VersionedFormMixin
+from core.forms import BoundedDateField, BoundedTextField, BoundedYearField
 
 from .enums import SECTION_MAX_CHARS, SECTIONS
 
 
 class ReportCallForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("Đơn vị yêu cầu"), queryset=None, empty_label=None)
-    year = forms.IntegerField(
+    year = BoundedYearField(
         label=_("Năm học (năm kết thúc)"),
-        min_value=2000,
-        max_value=2100,
+        kind="event",
         help_text=_("Năm kết thúc năm học: 2026 là năm học 2025 - 2026."),
     )
     title = forms.CharField(
@@ -27,14 +27,12 @@ class ReportCallForm(forms.Form):
             "tuyên truyền, nhân rộng điển hình tiên tiến năm học …”."
         ),
     )
-    due_on = forms.DateField(
+    due_on = BoundedDateField(
         label=_("Hạn gửi"),
-        widget=DateInput(),
+        kind="event",
         help_text=_("Các đơn vị trực thuộc gửi báo cáo trước hết ngày này."),
     )
-    instructions = forms.CharField(
-        label=_("Hướng dẫn cho đơn vị"), widget=forms.Textarea(attrs={"rows": 4}), required=False
-    )
+    instructions = BoundedTextField(label=_("Hướng dẫn cho đơn vị"), rows=4)
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,8 +70,7 @@ def _section_field(name, label, required_to_send) -> forms.CharField:
     )
 
 
-class ReportForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class ReportForm(VersionedFormMixin, forms.Form):
     number = forms.CharField(
         label=_("Số, ký hiệu văn bản"),
         max_length=64,

@@ -20,7 +20,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import audit
+from core.concurrency import bump_version, check_version
 from core.text import clean_text
+from core.validators import text_problems
 from notifications.models import MessageKind
 from notifications.services import Draft, notify
 from units.models import Unit
@@ -44,6 +46,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 DEFAULT_TITLE = (
     "Kết quả thực hiện công tác tuyên truyền, nhân rộng điển hình tiên tiến năm học {school_year}"
 )
+RETURN_REASON_MAX_CHARS = 2000  # as on the return form
 TEXT_FIELDS = ("number", "signer_title", "signer_name", *SECTION_FIELDS)
 
 
@@ -85,8 +88,10 @@ def _users_at(units, roles) -> list[tuple[int, int]]:
 
 
 # --- the call ---------------------------------------------------------------------------------
-def _check_call_fields(*, year: int, due_on, today, due_changed: bool = True) -> list[str]:
-    problems = []
+def _check_call_fields(
+    *, year: int, due_on, today, due_changed: bool = True, instructions: str = ""
+) -> list[str]:
+    problems = text_problems(instructions, label=_("Hướng dẫn cho đơn vị"))
     if not FIRST_YEAR <= year <= LAST_YEAR:
         problems.append(
             _("Năm học phải từ %(first)s đến %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
@@ -104,7 +109,7 @@ def report_call_create(
 ) -> ReportCall:
     _require(actor, "reporting.issue_report_call", unit)
     today = today or timezone.localdate()
-    problems = _check_call_fields(year=year, due_on=due_on, today=today)
+    problems = _check_call_fields(year=year, due_on=due_on, today=today, instructions=instructions)
     if problems:
         raise ReportError(problems)
     if ReportCall.objects.filter(unit=unit, year=year).exists():
@@ -142,7 +147,11 @@ def report_call_update(
     call = ReportCall.objects.select_for_update().get(pk=call.pk)
     due_changed = due_on != call.due_on
     problems = _check_call_fields(
-        year=call.year, due_on=due_on, today=today, due_changed=due_changed
+        year=call.year,
+        due_on=due_on,
+        today=today,
+        due_changed=due_changed,
+        instructions=instructions,
     )
     if problems:
         raise ReportError(problems)
@@ -250,7 +259,7 @@ def report_update(
     if unknown:
         raise TypeError(f"unknown fields: {sorted(unknown)}")
     report = _locked(report)
-    _stale(report, expected_version)
+    check_version(report, expected_version)
     if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
         raise ReportError(_("Báo cáo đã gửi không sửa được nữa; chỉ đơn vị nhận mới trả lại được."))
     _require(actor, "reporting.change_report", report)
@@ -271,7 +280,7 @@ def report_update(
     if problems:
         raise ReportError(problems)
     if changed:
-        report.version += 1
+        bump_version(report)
         report.save(update_fields=[*changed, "version", "updated_at"])
         audit(actor=actor, action="report.update", target=report, fields=changed)
     return report
@@ -402,6 +411,9 @@ def report_return(
     reason = clean_paragraphs(reason)
     if not reason:
         raise ReportError(_("Hãy ghi lý do trả lại để đơn vị biết cần bổ sung gì."))
+    problems = text_problems(reason, label=_("Lý do trả lại"), max_chars=RETURN_REASON_MAX_CHARS)
+    if problems:
+        raise ReportError(problems)
     report.status = ReportStatus.RETURNED
     report.returned_at, report.returned_by, report.return_reason = now, actor, reason
     report.version += 1

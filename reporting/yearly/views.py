@@ -16,7 +16,9 @@ from django.views.generic import TemplateView
 from django.views.generic.edit import FormView
 
 from core.audit import audit
+from core.concurrency import StaleVersionError, stale_context
 from core.exports import spreadsheet_response
+from core.idempotency import once, token_from
 from core.views import LoadMixin
 from units.models import Unit
 from units.selectors import membership_paths
@@ -239,9 +241,13 @@ class ReportEditView(LoginRequiredMixin, LoadMixin, FormView):
             raise PermissionDenied
 
     def get_initial(self):
+        return self.initial_of(self.report)
+
+    @staticmethod
+    def initial_of(report):
         return {
-            "version": self.report.version,
-            **{name: getattr(self.report, name) for name in services.TEXT_FIELDS},
+            "version": report.version,
+            **{name: getattr(report, name) for name in services.TEXT_FIELDS},
         }
 
     def get_context_data(self, **kwargs):
@@ -255,6 +261,11 @@ class ReportEditView(LoginRequiredMixin, LoadMixin, FormView):
                 report=self.report,
                 expected_version=data["version"],
                 **{name: data[name] for name in services.TEXT_FIELDS},
+            )
+        except StaleVersionError as exc:
+            stored = ReportForm(initial=self.initial_of(exc.current))
+            return self.render_to_response(
+                self.get_context_data(form=form, **stale_context(exc, typed=form, stored=stored))
             )
         except ValidationError as exc:
             form.add_error(None, exc.messages)
@@ -271,8 +282,12 @@ class ReportSendView(LoginRequiredMixin, View):
         except ValueError:
             version = None
         try:
-            report = services.report_send(
-                actor=request.user, report=report, expected_version=version
+            report, _created = once(
+                token=token_from(request.POST),
+                actor=request.user,
+                action=lambda: services.report_send(
+                    actor=request.user, report=report, expected_version=version
+                ),
             )
         except ValidationError as exc:
             _errors(request, exc)

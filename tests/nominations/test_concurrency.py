@@ -1,11 +1,14 @@
 """Real concurrent connections on PostgreSQL (threads, each with its own connection)."""
 
 import threading
+import uuid
 
 import pytest
 from django.db import connections
 
 from campaigns import services as campaign_services
+from core.concurrency import StaleVersionError
+from core.idempotency import once
 from nominations import services
 from nominations.enums import Action, State
 from nominations.models import Nomination
@@ -112,3 +115,57 @@ def test_ten_forwards_against_a_quota_of_one_exactly_one_succeeds(
         isinstance(e, TransitionError) and "đã gửi đủ 1" in " ".join(e.messages) for e in errors
     ), errors
     assert Nomination.objects.filter(pk__in=nominations, current_unit=tree.danang).count() == 1
+
+
+def test_two_tabs_saving_the_same_version_at_once_one_wins(postgres, new_nomination, users, clock):
+    nomination = new_nomination(fill=False)
+    seen = nomination.version
+
+    def save(summary):
+        return lambda: services.nomination_update(
+            actor=User.objects.get(pk=users.nominator.pk),
+            nomination=Nomination(pk=nomination.pk),
+            summary=summary,
+            works=[{"name": summary}],
+            expected_version=seen,
+        )
+
+    results = run_together([save("Tab một"), save("Tab hai")])
+    assert sorted(kind for kind, _ in results) == ["error", "ok"], results
+    error = next(value for kind, value in results if kind == "error")
+    assert isinstance(error, StaleVersionError)
+    nomination.refresh_from_db()
+    assert nomination.version == seen + 1
+    assert list(nomination.works.values_list("name", flat=True)) == [
+        nomination.achievement_summary.removeprefix("<p>").removesuffix("</p>")
+    ]
+
+
+def test_the_same_form_token_sent_twice_at_once_creates_one_dossier(
+    postgres, campaign, users, tree, clock
+):
+    person = PersonFactory(unit=tree.school_a)
+    token = uuid.uuid4()
+
+    def create():
+        actor = User.objects.get(pk=users.nominator.pk)
+        return once(
+            token=token,
+            actor=actor,
+            action=lambda: services.nomination_create(
+                actor=actor,
+                campaign=campaign,
+                round_=campaign.rounds.get(),
+                category="teacher",
+                title=campaign.titles.get(),
+                nominating_unit=tree.school_a,
+                person=person,
+            ),
+        )
+
+    results = run_together([create, create])
+    assert [kind for kind, _ in results] == ["ok", "ok"], results
+    (first, created_a), (second, created_b) = (value for _kind, value in results)
+    assert first == second
+    assert sorted([created_a, created_b]) == [False, True]
+    assert Nomination.objects.filter(nominee_person=person).count() == 1

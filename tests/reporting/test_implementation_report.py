@@ -30,6 +30,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from campaigns.models import Round
+from core.concurrency import StaleVersionError
 from core.models import AuditEvent
 from nominations.models import Decision, Nomination
 from notifications.models import Message
@@ -350,7 +351,7 @@ def test_a_stale_page_does_not_overwrite_a_newer_save(call, users, tree):
     report = services.report_start(actor=users.principal, call=call, unit=tree.school_a)
     version = report.version
     write(report, users.nominator)
-    with pytest.raises(ReportError, match="vừa được người khác sửa"):
+    with pytest.raises(StaleVersionError, match="người khác đã lưu thay đổi"):
         services.report_update(
             actor=users.principal, report=report, expected_version=version, direction="Cũ"
         )
@@ -771,3 +772,38 @@ def test_an_institution_asks_its_faculties(client, users, tree, make_user, clock
     assert services.report_send(actor=head, report=report).sent_to == tree.school_a
     client.force_login(head)
     assert client.get(reverse("reporting:yearly_index")).status_code == 200
+
+
+# --- a stale tab and a double click -----------------------------------------------------------
+def test_a_stale_tab_keeps_what_was_typed_and_shows_what_is_stored(client, call, users, tree):
+    report = services.report_start(actor=users.principal, call=call, unit=tree.school_a)
+    edit = reverse("reporting:yearly_report_edit", args=[report.pk])
+    client.force_login(users.principal)
+    read_at = report.version
+    write(report, users.nominator, direction="Bản của đồng nghiệp")
+    response = client.post(edit, {"version": read_at, **SECTIONS, "direction": "Bản của tôi"})
+    assert response.status_code == 200
+    assert "người khác đã lưu thay đổi" in response.text
+    rows = {label: (stored, typed) for label, stored, typed in response.context["stale"]}
+    assert rows["Công tác chỉ đạo, triển khai thực hiện"] == ("Bản của đồng nghiệp", "Bản của tôi")
+    assert response.context["form"]["direction"].value() == "Bản của tôi"
+    report.refresh_from_db()
+    assert report.direction == "Bản của đồng nghiệp"
+
+
+def test_a_double_click_on_send_sends_once_and_says_nothing_wrong(
+    client, call, users, tree, django_capture_on_commit_callbacks
+):
+    report = services.report_start(actor=users.principal, call=call, unit=tree.school_a)
+    report = write(report, users.principal)
+    client.force_login(users.principal)
+    page = client.get(reverse("reporting:yearly_report", args=[report.pk]))
+    assert 'name="form_token"' in page.text
+    send = reverse("reporting:yearly_report_send", args=[report.pk])
+    data = {"version": report.version, "form_token": "0d6f1f1e-3a7c-4a39-8c0e-4c3b5d2a9e11"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(send, data)
+        second = client.post(send, data, follow=True)
+    report.refresh_from_db()
+    assert (report.status, report.send_count) == (ReportStatus.SENT, 1)
+    assert "không cần gửi lại" not in second.text

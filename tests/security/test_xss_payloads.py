@@ -42,6 +42,8 @@ NOT_TYPED = {
     "core.AuditEvent.action": "a code the portal writes",
     "core.AuditEvent.target_type": "a model name the portal writes",
     "core.AuditEvent.target_id": "a primary key the portal writes",
+    "core.FormToken.target_type": "a model label the portal writes",
+    "core.FormToken.target_id": "a primary key the portal writes",
     "core.ImportJob.kind": "the importer's code",
     "core.ImportJob.file_format": "detected from the file",
     "units.Unit.path": "the tree's materialised path",
