@@ -261,7 +261,8 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # linked directly (FieldFile.url is unused). Django's test live server needs it to be a path.
 MEDIA_URL = "/_private_media/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # A full disk is a message on the form, not a 500 and a partial file (core/storage.py).
+    "default": {"BACKEND": "core.storage.PortalStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

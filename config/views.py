@@ -16,6 +16,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.storage import StoredFileMissing
 from units import selectors
 from units.enums import PEOPLE_MANAGER_ROLES
 from units.session import active_membership
@@ -52,9 +53,9 @@ HEALTH_LOCK_TIMEOUT_MS = 500
 
 
 def _database_health() -> str:
-    """"ok"; "stalled" when the server answers but the dossier table cannot be read now (a lock
-    held by a migration or by hand, a query that runs away): pages that need it are 503s until it
-    clears; "error" when the server does not answer at all."""
+    """Returns "ok"; "stalled" when the server answers but the dossier table cannot be read now
+    (a lock held by a migration or by hand, a query that runs away): pages that need it are 503s
+    until it clears; "error" when the server does not answer at all."""
     from nominations.models import Nomination
 
     try:
@@ -103,6 +104,14 @@ def healthz(request):
     return JsonResponse(
         {"status": status, "checks": checks}, status=503 if status == "error" else 200
     )
+
+
+def page_not_found(request, exception):
+    """handler404: a download whose stored file is gone says so, rather than that the page
+    does not exist (core/storage.py logs it)."""
+    if isinstance(exception, StoredFileMissing):
+        return render(request, "404_file.html", status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def server_error(request):
