@@ -32,13 +32,9 @@ def test_a_bundle_whose_file_is_gone_is_a_404_that_says_so(client, users, placed
     assert any(export.file.name in r.getMessage() for r in caplog.records)
 
 
-def test_a_public_photo_whose_file_is_gone_is_a_404_that_says_so(
-    client,
-    tree,
-    recognise,
-    caplog,  # noqa: F811
-):
-    exemplar = recognise(person=PersonFactory(unit=tree.school_a, full_name="Trần Thị Bích"))
+def test_a_public_photo_whose_file_is_gone_is_a_404_that_says_so(client, tree, request, caplog):
+    make_exemplar = request.getfixturevalue("recognise")
+    exemplar = make_exemplar(person=PersonFactory(unit=tree.school_a, full_name="Trần Thị Bích"))
     assert exemplar.photo
     default_storage.delete(exemplar.photo.name)
     with caplog.at_level(logging.WARNING, logger="core.storage"):
