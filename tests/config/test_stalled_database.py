@@ -14,14 +14,22 @@ from nominations.models import Nomination
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-@pytest.fixture
-def dossier_table_locked(postgres):
+# The web limits shortened so the tests do not wait: which one ends the wait decides the error,
+# LockNotAvailable (lock_timeout) or QueryCanceled (statement_timeout).
+LIMITS = {
+    "lock timeout": {"statement_timeout": 3, "lock_timeout": 1},
+    "statement timeout": {"statement_timeout": 1, "lock_timeout": 0},
+}
+
+
+@pytest.fixture(params=sorted(LIMITS))
+def dossier_table_locked(postgres, request):
     """An ACCESS EXCLUSIVE lock on the dossier table, held by another connection until the test
-    ends; the test's own connection gets the web limits, shortened so the test does not wait."""
+    ends; the test's own connection gets the web limits, shortened."""
     connection.close()
     options = connection.settings_dict.setdefault("OPTIONS", {})
     kept = options.get("options")
-    options["options"] = postgres_options(statement_timeout=3, lock_timeout=1)
+    options["options"] = postgres_options(**LIMITS[request.param])
     params = connection.get_connection_params()
     holder = psycopg.connect(
         **{k: v for k, v in params.items() if k not in ("options", "cursor_factory", "context")}
