@@ -41,7 +41,8 @@ BENCH_DATABASE_URL := $(shell pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && 
 bench: $(STAMP) check-system
 	$(if $(BENCH_DATABASE_URL),DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}") $(BIN)/python -m bench $(BENCH_ARGS)
 
-## Fault tests: kill the Celery worker mid-task, restart PostgreSQL, stop Redis for 30 s, under
+## Fault tests: kill the Celery worker mid-task, restart PostgreSQL, stop Redis for 30 s, lock the
+## dossier table past gunicorn's timeout, fill the media disk, kill a gunicorn worker, under
 ## load, on a private PostgreSQL 15 and Redis (docs/reliability.md); prints JSON, fails on a break.
 faults: $(STAMP) check-system
 	$(BIN)/python -m bench.faults

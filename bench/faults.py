@@ -10,7 +10,10 @@ worker, DEBUG off) and school leaders who create, fill in and submit dossiers th
    started again five seconds later;
 2. PostgreSQL is restarted (`pg_ctl restart -m fast`) under the load, then again with the portal
    idle (its kept connections are the ones to go stale);
-3. Redis (the cache and the broker) is stopped for 30 seconds and started again, empty.
+3. Redis (the cache and the broker) is stopped for 30 seconds and started again, empty;
+4. the dossier table is locked (ACCESS EXCLUSIVE) for 40 seconds, longer than gunicorn's timeout;
+5. the media disk (a small tmpfs, when run as root) is filled for 20 seconds during the uploads;
+6. a gunicorn worker is SIGKILLed in the middle of requests.
 
 After each, the outbox is settled as production would: the requeue that beat runs, and for a
 delivery a dead worker left claimed ("sending"), an administrator's resend from the outbox page
@@ -18,7 +21,8 @@ if its e-mail is not in the mail log. Every response is recorded with its time, 
 with its fate, every e-mail is a file (`filemail://`). One JSON summary on stdout, progress on
 stderr; exit status 1 when an invariant broke (the `invariants` of the summary): a 500 outside a
 fault's window, an acknowledged submission missing or submitted twice, a notification e-mailed
-twice or never, a killed task not redone. About 4 minutes. See docs/reliability.md.
+twice or never, a killed task not redone, a 5xx or a hung request while the database stalled,
+an orphan file. About 7 minutes. See docs/reliability.md.
 """
 
 import argparse
@@ -30,6 +34,7 @@ import os
 import queue
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -56,6 +61,14 @@ SENDERS = 4  # load threads, one session each (a school leader: drafts and submi
 PEOPLE = 1500  # nominees prepared for the load: one dossier each
 BURST = 300  # messages queued at once before the worker is killed
 REDIS_DOWN_SECONDS = 30
+# Longer than gunicorn's timeout (config/gunicorn.py, 30 s): the stall that once got the workers
+# killed and users gunicorn's bare "Internal Server Error".
+STALL_SECONDS = 40
+GUNICORN_TIMEOUT = 30
+HEALTHZ_PATIENCE = 2  # seconds a load balancer waits for /healthz
+DISK_FULL_SECONDS = 20
+MEDIA_DISK = "size=256m"  # the media tmpfs: the demo data's files and the run's uploads fit
+DISK_FULL = "Máy chủ tạm thời hết chỗ lưu tệp"  # core/storage.py StorageFull
 # The bench's visibility timeout: a task taken by a worker that died comes back after this long
 # (production keeps the hour of config/settings.py, see docs/reliability.md). Longer than the
 # bundle takes here (about 25 s), or a copy of the task still running is handed out again.
@@ -285,6 +298,8 @@ class Load:
     def __init__(self, url: str, plan: Plan):
         self.url, self.plan = url, plan
         self.calls: list[Call] = []
+        self.in_flight = 0
+        self.told_disk_full = 0  # pages that carried the full-disk message
         self.dossiers: list[Dossier] = []
         self.lock = threading.Lock()
         self.stop = threading.Event()
@@ -314,13 +329,18 @@ class Load:
 
     def call(self, http, step, method, path, **kwargs):
         start = time.monotonic()
+        with self.lock:
+            self.in_flight += 1
         try:
             response = http.request(
                 method, self.url + path, timeout=(5, 90), allow_redirects=False, **kwargs
             )
         except requests.RequestException:
             response = None
+        told = response is not None and response.status_code == 200 and DISK_FULL in response.text
         with self.lock:
+            self.in_flight -= 1
+            self.told_disk_full += told
             self.calls.append(
                 Call(start, time.monotonic(), 0 if response is None else response.status_code, step)
             )
@@ -475,6 +495,8 @@ def window_report(calls: list[Call], phase: tuple[float, float], window: tuple[f
         "outside_window": count_statuses(outside),
         "errors_500_outside_window": sum(c.status == 500 for c in outside),
         "errors_5xx_inside_window": sum(c.status >= 500 for c in inside),
+        "errors_500": sum(c.status == 500 for c in inside + outside),
+        "no_answer_outside_window": sum(c.status == 0 for c in outside),
         "no_answer": sum(c.status == 0 for c in inside + outside),
         "slowest_s": round(max((c.end - c.start for c in inside + outside), default=0), 2),
         "pages_5xx_inside_window": sum(
@@ -778,6 +800,174 @@ def stop_redis(site, load: Load, redis_server: RedisServer, box: Outbox) -> dict
     }
 
 
+def stall_the_database(site, load: Load, pg: Postgres, box: Outbox) -> dict:
+    """An ACCESS EXCLUSIVE lock on the dossier table held longer than gunicorn's timeout (a
+    migration rewriting the table, a LOCK TABLE typed by hand): a request that needs the table
+    gives up after the web lock timeout with the 503 page; /healthz answers at once, degraded."""
+    import psycopg
+
+    from nominations.models import Nomination
+
+    phase_start = time.monotonic()
+    first = last_message_id()
+    time.sleep(5)
+    acked_before = load.acknowledged()
+    holder = psycopg.connect(pg.url("thidua"))
+    say(f"locking the dossier table for {STALL_SECONDS} s")
+    holder.execute(f'LOCK TABLE "{Nomination._meta.db_table}" IN ACCESS EXCLUSIVE MODE')
+    locked = time.monotonic()
+    health = []
+    while time.monotonic() - locked < STALL_SECONDS:
+        health.append(health_check(site))
+        time.sleep(3)
+    holder.rollback()
+    holder.close()
+    released = time.monotonic()
+    say("dossier table released")
+    healthy = until(lambda: health_check(site)[1] == "ok", seconds=30)
+    healthy_after = time.monotonic() - released
+    time.sleep(15)
+    outbox_work = box.settle(seconds=60)
+    return {
+        "window_s": round(released - locked, 1),
+        "healthz_while_stalled": dict(Counter(f"{code} {status}" for code, status, _s in health)),
+        "healthz_slowest_s": round(max(seconds for _c, _s, seconds in health), 2),
+        "healthz_all_degraded_in_time": all(
+            code == 200 and status == "degraded" and seconds < HEALTHZ_PATIENCE
+            for code, status, seconds in health
+        ),
+        "healthy_again_after_s": round(healthy_after, 1) if healthy else None,
+        "acknowledged_submissions_in_phase": load.acknowledged() - acked_before,
+        **outbox_work,
+        "_phase": (phase_start, time.monotonic()),
+        "_window": (locked, released),
+        "_messages": (first, last_message_id()),
+    }
+
+
+def fill_the_disk(site, load: Load, media: Path, box: Outbox, *, mounted: bool) -> dict:
+    """The media filesystem (a tmpfs of MEDIA_DISK) filled by another writer for
+    DISK_FULL_SECONDS while the senders upload photos and evidence: every upload is refused with
+    the portal's message, nothing half-stored; then the space comes back."""
+    if not mounted:
+        return {"skipped": "the media tmpfs needs root (mount -t tmpfs)"}
+    phase_start = time.monotonic()
+    first = last_message_id()
+    time.sleep(5)
+    told_before = load.told_disk_full
+    say(f"filling the media disk for {DISK_FULL_SECONDS} s")
+    filler = media / FILLER
+    full = time.monotonic()
+    fill(filler)
+    time.sleep(DISK_FULL_SECONDS)
+    filler.unlink()
+    freed = time.monotonic()
+    say("media disk has room again")
+    time.sleep(15)
+    outbox_work = box.settle(seconds=60)
+    return {
+        "window_s": round(freed - full, 1),
+        "pages_that_said_the_disk_was_full": load.told_disk_full - told_before,
+        **outbox_work,
+        "_phase": (phase_start, time.monotonic()),
+        "_window": (full, freed),
+        "_messages": (first, last_message_id()),
+    }
+
+
+def kill_a_web_worker(site, load: Load, box: Outbox) -> dict:
+    """SIGKILL one gunicorn worker (out of memory, a crash in a C library) while the senders'
+    requests are in flight: the requests it held get no answer, the master starts a new worker,
+    a submission cut in the middle is pressed again and must not count twice."""
+    phase_start = time.monotonic()
+    first = last_message_id()
+    time.sleep(5)
+    master = site.web.proc.pid
+    workers = children_of(master)
+    caught = until(lambda: load.in_flight >= len(load.threads) - 1, seconds=30, every=0.01)
+    in_flight = load.in_flight
+    victim = workers[0]
+    killed = time.monotonic()
+    os.kill(victim, signal.SIGKILL)
+    say(f"gunicorn worker {victim} killed with {in_flight} requests in flight")
+
+    def replaced() -> bool:
+        now = children_of(master)
+        return victim not in now and len(now) == len(workers) and healthz(site) == 200
+
+    back = until(replaced, seconds=60, every=0.1)
+    restarted = time.monotonic()
+    time.sleep(15)
+    outbox_work = box.settle(seconds=60)
+    return {
+        "window_s": round(restarted - killed, 1),
+        "caught_in_flight": caught,
+        "requests_in_flight_at_kill": in_flight,
+        "replaced": back,
+        **outbox_work,
+        "_phase": (phase_start, time.monotonic()),
+        "_window": (killed, restarted),
+        "_messages": (first, last_message_id()),
+    }
+
+
+FILLER = "filler.bin"  # the other writer's file on the media disk, not the portal's
+
+
+def fill(path: Path) -> None:
+    """Write until the filesystem says ENOSPC, in large then small pieces."""
+    with path.open("wb", buffering=0) as handle:
+        for size in (1 << 20, 1 << 12):
+            block = b"\0" * size
+            with suppress(OSError):
+                while True:
+                    handle.write(block)
+
+
+def children_of(pid: int) -> list[int]:
+    """The process ids whose parent is `pid` (gunicorn's workers under its master)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.append(int(stat.parent.name))
+    return sorted(found)
+
+
+def health_check(site) -> tuple[int, str, float]:
+    """/healthz as a load balancer sees it: code, status, seconds."""
+    start = time.monotonic()
+    try:
+        response = requests.get(site.url + "/healthz", timeout=10)
+        status = response.json().get("status", "") if response.content else ""
+        code = response.status_code
+    except (requests.RequestException, ValueError):
+        code, status = 0, ""
+    return code, status, time.monotonic() - start
+
+
+def stored_files(media: Path) -> dict:
+    """Files on the media disk against the rows that name them: none without a row (orphans
+    of a failed upload), no row without its file (an acknowledged upload lost)."""
+    from nominations.models import Evidence, Nomination
+    from reporting.models import Export
+    from units.models import Person
+
+    named = set(Evidence.objects.values_list("file", flat=True))
+    for model, name in ((Nomination, "photo"), (Person, "photo"), (Export, "file")):
+        named |= set(model.objects.exclude(**{name: ""}).values_list(name, flat=True))
+    on_disk = {
+        str(p.relative_to(media)) for p in media.rglob("*") if p.is_file() and p.name != FILLER
+    }
+    return {
+        "files": len(on_disk),
+        "rows_naming_a_file": len(named),
+        "files_without_a_row": sorted(on_disk - named)[:20],
+        "rows_without_their_file": sorted(named - on_disk)[:20],
+    }
+
+
 # --- the run ----------------------------------------------------------------------------------
 def check_dossiers(load: Load) -> dict:
     from django.db.models import Count
@@ -826,6 +1016,7 @@ def main() -> None:
     mail.mkdir()
     pg = Postgres(root / "pg")
     redis_server = RedisServer(root)
+    mounted = mount_media(media)
     try:
         say(f"private PostgreSQL on {pg.port}, Redis on {redis_server.port}, in {root}")
         pg.init()
@@ -848,10 +1039,12 @@ def main() -> None:
         say("migrating and seeding the demo data")
         plan = prepare()
         say(f"setup done in {time.monotonic() - began:.0f} s; starting the portal")
-        summary = run(plan, pg, redis_server, mail=mail, media=media)
+        summary = run(plan, pg, redis_server, mail=mail, media=media, mounted=mounted)
     finally:
         redis_server.stop()
         pg.stop()
+        if mounted:
+            subprocess.run(["umount", str(media)], check=False)  # noqa: S603, S607
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
     summary["machine"] = {"cpus": os.cpu_count(), "seconds": round(time.monotonic() - began, 1)}
@@ -862,7 +1055,25 @@ def main() -> None:
     say("every invariant held")
 
 
-def run(plan: Plan, pg: Postgres, redis_server: RedisServer, *, mail: Path, media: Path) -> dict:
+def mount_media(media: Path) -> bool:
+    """The media folder as a filesystem of its own that can be filled (a tmpfs, root only)."""
+    if os.geteuid() != 0:
+        say("not root: the media disk cannot be mounted, the full-disk fault is skipped")
+        return False
+    done = subprocess.run(  # noqa: S603
+        ["mount", "-t", "tmpfs", "-o", MEDIA_DISK, "tmpfs", str(media)],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        say(f"mount failed, the full-disk fault is skipped: {done.stderr.strip()}")
+    return not done.returncode
+
+
+def run(
+    plan: Plan, pg: Postgres, redis_server: RedisServer, *, mail: Path, media: Path, mounted: bool
+) -> dict:
     extra = {
         "EMAIL_URL": f"filemail:///{mail}",  # django-environ drops one /
         "MEDIA_ROOT": str(media),
@@ -881,12 +1092,19 @@ def run(plan: Plan, pg: Postgres, redis_server: RedisServer, *, mail: Path, medi
         faults["restart_postgres_idle"] = restart_postgres_while_idle(site, load, pg, box)
         say(f"{load.acknowledged()} acknowledged; fault 3: stop Redis")
         faults["stop_redis"] = stop_redis(site, load, redis_server, box)
+        say(f"{load.acknowledged()} acknowledged; fault 4: lock the dossier table")
+        faults["stall_database"] = stall_the_database(site, load, pg, box)
+        say(f"{load.acknowledged()} acknowledged; fault 5: fill the media disk")
+        faults["fill_disk"] = fill_the_disk(site, load, media, box, mounted=mounted)
+        say(f"{load.acknowledged()} acknowledged; fault 6: kill a gunicorn worker")
+        faults["kill_web_worker"] = kill_a_web_worker(site, load, box)
         load.stop.set()
         logs = {"web": site.web.log(), "worker": site.worker.log()}
     for name, text in logs.items():  # kept with --keep, with postgres.log and redis.log
         (mail.parent / f"{name}.log").write_text(text)
     fresh_connection()
-    for fault in faults.values():
+    ran = {name: fault for name, fault in faults.items() if "skipped" not in fault}
+    for fault in ran.values():
         phase, window = fault.pop("_phase"), fault.pop("_window")
         first, last = fault.pop("_messages")
         fault["requests"] = window_report(load.calls, phase, window)
@@ -899,6 +1117,9 @@ def run(plan: Plan, pg: Postgres, redis_server: RedisServer, *, mail: Path, medi
         for what in ("received", "succeeded", "raised unexpected")
     }
     killed, redis_down = faults["kill_worker"], faults["stop_redis"]
+    stalled, web_killed = faults["stall_database"], faults["kill_web_worker"]
+    disk = faults["fill_disk"]
+    files = stored_files(media)
     killed["bundle_task_runs"] = bundle_task
     invariants = {
         "the worker was killed with both tasks in flight": killed["caught_in_flight"],
@@ -906,7 +1127,34 @@ def run(plan: Plan, pg: Postgres, redis_server: RedisServer, *, mail: Path, medi
         "the killed bundle was built once more, once": bundle_task
         == {"received": 2, "succeeded": 1, "raised unexpected": 0},
         "no 500 outside a fault's window": not any(
-            f["requests"]["errors_500_outside_window"] for f in faults.values()
+            f["requests"]["errors_500_outside_window"] for f in ran.values()
+        ),
+        "no 500, no request left without an answer while the dossier table was locked": not (
+            stalled["requests"]["errors_500"] or stalled["requests"]["no_answer"]
+        ),
+        "no request held past gunicorn's timeout while the table was locked": (
+            stalled["requests"]["slowest_s"] < GUNICORN_TIMEOUT
+        ),
+        "requests that needed the locked table got the 503 page": (
+            stalled["requests"]["inside_window"].get("503", 0) > 0
+        ),
+        "/healthz answered within 2 s, degraded, while the table was locked": stalled[
+            "healthz_all_degraded_in_time"
+        ],
+        "no 5xx while the media disk was full, and users were told": "skipped" in disk
+        or (
+            not disk["requests"]["errors_5xx_inside_window"]
+            and disk["pages_that_said_the_disk_was_full"] > 0
+        ),
+        "no file without its row, no row without its file": not (
+            files["files_without_a_row"] or files["rows_without_their_file"]
+        ),
+        "a gunicorn worker was killed mid-request and replaced": (
+            web_killed["caught_in_flight"] and web_killed["replaced"]
+        ),
+        "no 500 when the gunicorn worker died; no answer only from the killed one": not (
+            web_killed["requests"]["errors_500"]
+            or web_killed["requests"]["no_answer_outside_window"]
         ),
         "no 5xx at all while Redis was down": not redis_down["requests"][
             "errors_5xx_inside_window"
@@ -925,11 +1173,12 @@ def run(plan: Plan, pg: Postgres, redis_server: RedisServer, *, mail: Path, medi
         "every notification e-mailed exactly once": (
             everything["expected"] > 0 and not everything["duplicates"] + everything["missing"]
         ),
-        "the outbox settled after every fault": all(f["all_settled"] for f in faults.values()),
+        "the outbox settled after every fault": all(f["all_settled"] for f in ran.values()),
     }
     return {
         "faults": faults,
         "dossiers": dossiers,
+        "stored_files": files,
         "notifications_overall": everything,
         "requests_overall": count_statuses(load.calls),
         "logged": {

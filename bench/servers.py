@@ -30,9 +30,25 @@ SECRET_KEY = "bench-only-secret-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJ"
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free port on loopback: any, or one of BENCH_PORTS ("18300-18399") on a machine shared
+    with other runs, whose ports must not collide."""
+    low, _dash, high = os.environ.get("BENCH_PORTS", "").partition("-")
+    candidates = range(int(low), int(high or low) + 1) if low else [0]
+    for port in candidates:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            port = s.getsockname()[1]
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
+    raise RuntimeError(f"bench: no free port in BENCH_PORTS={os.environ['BENCH_PORTS']}")
+
+
+# Ports already given to a server of this run that may not be listening yet.
+_handed_out: set[int] = set()
 
 
 def server_env(database_url: str, redis_url: str, static_root: str, **extra) -> dict:
@@ -186,12 +202,10 @@ def portal(
         [
             str(BIN / "gunicorn"),
             "config.wsgi",
+            "--config=config/gunicorn.py",  # production's worker class and timeouts
             f"--bind=127.0.0.1:{port}",
             f"--workers={web_workers}",
             f"--threads={web_threads}",
-            "--worker-class=gthread",
-            "--timeout=60",
-            "--graceful-timeout=5",
             "--log-level=warning",
         ],
         env,

@@ -6,12 +6,15 @@ ALLOWED_HOSTS; there is deliberately no production default for a secret.
 See README.md ("Cấu hình" / "Configuration") for every variable.
 """
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from config.database import postgres_options, serves_requests
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -112,6 +115,22 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if not
 # thread's first request would otherwise fail on its dead connection, a 500 once the database is
 # back (bench/faults.py, docs/reliability.md).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Web requests give up on a statement after DATABASE_STATEMENT_TIMEOUT seconds and on a lock wait
+# after DATABASE_LOCK_TIMEOUT, both below gunicorn's 30-s timeout (config/gunicorn.py): a stalled
+# table is then the 503 page within seconds, not a thread held until gunicorn kills the worker.
+# Celery workers and management commands keep the server's own limits (config/database.py).
+# DATABASE_CONNECT_TIMEOUT bounds a connection attempt to an unreachable server.
+DATABASE_STATEMENT_TIMEOUT = env.float("DATABASE_STATEMENT_TIMEOUT", default=20)
+DATABASE_LOCK_TIMEOUT = env.float("DATABASE_LOCK_TIMEOUT", default=10)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = env.int(
+        "DATABASE_CONNECT_TIMEOUT", default=3
+    )
+    if serves_requests(sys.argv):
+        DATABASES["default"]["OPTIONS"]["options"] = postgres_options(
+            statement_timeout=DATABASE_STATEMENT_TIMEOUT, lock_timeout=DATABASE_LOCK_TIMEOUT
+        )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the dev server and an eager Celery task share the file.
     DATABASES["default"]["OPTIONS"] = {
@@ -251,7 +270,8 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # linked directly (FieldFile.url is unused). Django's test live server needs it to be a path.
 MEDIA_URL = "/_private_media/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # A full disk is a message on the form, not a 500 and a partial file (core/storage.py).
+    "default": {"BACKEND": "core.storage.PortalStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

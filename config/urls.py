@@ -65,4 +65,5 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("quan-tri/", admin.site.urls),
 ]
+handler404 = "config.views.page_not_found"
 handler500 = "config.views.server_error"

@@ -8,7 +8,7 @@ import sys
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import InterfaceError, OperationalError, connection
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -16,6 +16,7 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.storage import StoredFileMissing
 from units import selectors
 from units.enums import PEOPLE_MANAGER_ROLES
 from units.session import active_membership
@@ -45,22 +46,48 @@ def home(request):
     return render(request, "home.html", context)
 
 
+# /healthz answers within its load balancer's patience (2 s) even when the database is stalled:
+# each of its queries gives up after these many milliseconds instead of the web requests' 20 s.
+HEALTH_STATEMENT_TIMEOUT_MS = 1000
+HEALTH_LOCK_TIMEOUT_MS = 500
+
+
+def _database_health() -> str:
+    """Returns "ok"; "stalled" when the server answers but the dossier table cannot be read now
+    (a lock held by a migration or by hand, a query that runs away): pages that need it are 503s
+    until it clears; "error" when the server does not answer at all."""
+    from nominations.models import Nomination
+
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"SET LOCAL statement_timeout = {HEALTH_STATEMENT_TIMEOUT_MS}")
+                cursor.execute(f"SET LOCAL lock_timeout = {HEALTH_LOCK_TIMEOUT_MS}")
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+            try:
+                with transaction.atomic():
+                    table = connection.ops.quote_name(Nomination._meta.db_table)
+                    cursor.execute(f"SELECT 1 FROM {table} LIMIT 1")  # noqa: S608 (our table)
+                    cursor.fetchall()
+            except OperationalError as exc:
+                logger.warning("health check: the dossier table does not answer: %s", exc)
+                return "stalled"
+    except Exception:
+        logger.exception("health check: database")
+        return "error"
+    return "ok"
+
+
 @never_cache
 @require_GET
 def healthz(request):
     """200 when the database answers, 503 when it does not: what a load balancer needs to know
-    whether this node can serve pages. Redis is reported too, but its outage only degrades the
-    portal (pages skip the cache, notices and bundles wait for the requeue; docs/reliability.md):
-    taking every node out of the pool for it would turn a degradation into an outage."""
-    checks = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        checks["database"] = "ok"
-    except Exception:
-        logger.exception("health check: database")
-        checks["database"] = "error"
+    whether this node can serve pages. A stalled dossier table and Redis down are reported but
+    only degrade the portal: every node shares the same database and Redis, so taking nodes out
+    of the pool for them would replace the portal's own 503 page and its cache-less pages with
+    the balancer's bare error (docs/reliability.md)."""
+    checks = {"database": _database_health()}
     if settings.REDIS_URL:
         try:
             import redis
@@ -70,7 +97,7 @@ def healthz(request):
         except Exception as exc:
             logger.warning("health check: redis unavailable: %s", exc)
             checks["redis"] = "error"
-    if checks["database"] != "ok":
+    if checks["database"] == "error":
         status = "error"
     else:
         status = "ok" if all(v == "ok" for v in checks.values()) else "degraded"
@@ -79,10 +106,20 @@ def healthz(request):
     )
 
 
+def page_not_found(request, exception):
+    """handler404: a download whose stored file is gone says so, rather than that the page
+    does not exist (core/storage.py logs it)."""
+    if isinstance(exception, StoredFileMissing):
+        return render(request, "404_file.html", status=404)
+    return defaults.page_not_found(request, exception)
+
+
 def server_error(request):
     """The page of an unhandled error (handler500). When the database is what failed (restarting,
-    unreachable, a broken connection), it is a 503 with Retry-After: a temporary outage that says
-    to try again shortly, not a fault of the portal. Anything else is Django's 500 page."""
+    unreachable, a broken connection, or a query cancelled by the web requests' statement or lock
+    timeout: psycopg's QueryCanceled and LockNotAvailable, both an OperationalError to Django),
+    it is a 503 with Retry-After: a temporary outage that says to try again shortly, not a fault
+    of the portal. Anything else is Django's 500 page."""
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
         response = HttpResponse(loader.get_template("503.html").render(), status=503)
         response["Retry-After"] = "30"

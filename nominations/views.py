@@ -29,6 +29,7 @@ from core.audit import audit
 from core.concurrency import StaleVersionError, stale_context
 from core.exports import spreadsheet_response
 from core.idempotency import once, token_from
+from core.storage import open_stored
 from core.validators import photo_content_type
 from core.views import LoadMixin
 from units.enums import Role
@@ -494,10 +495,8 @@ class EvidenceDeleteView(LoginRequiredMixin, View):
         return redirect("nominations:detail", pk=pk)
 
 
-def _attachment(file, *, name, content_type):
-    response = FileResponse(
-        file.open("rb"), content_type=content_type, as_attachment=True, filename=name
-    )
+def _attachment(opened, *, name, content_type):
+    response = FileResponse(opened, content_type=content_type, as_attachment=True, filename=name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -507,12 +506,11 @@ class EvidenceDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk, evidence_pk):
         nomination = _visible(request, pk)
         evidence = get_object_or_404(Evidence, pk=evidence_pk, nomination=nomination)
+        opened = open_stored(evidence.file, what="evidence")  # a missing file is no download
         services.record_download(
             actor=request.user, nomination=nomination, what=evidence.original_name
         )
-        return _attachment(
-            evidence.file, name=evidence.original_name, content_type=evidence.content_type
-        )
+        return _attachment(opened, name=evidence.original_name, content_type=evidence.content_type)
 
 
 class PhotoView(LoginRequiredMixin, View):
@@ -522,10 +520,9 @@ class PhotoView(LoginRequiredMixin, View):
             raise Http404
         # Personal data leaving the portal, but shown on every visit of the dossier page: the
         # audit log, not the dossier's timeline.
+        opened = open_stored(nomination.photo, what="dossier photo")
         audit(actor=request.user, action="nomination.photo", target=nomination)
-        response = FileResponse(
-            nomination.photo.open("rb"), content_type=photo_content_type(nomination.photo.name)
-        )
+        response = FileResponse(opened, content_type=photo_content_type(nomination.photo.name))
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, max-age=600"
         return response

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.storage import open_stored
 from core.validators import photo_content_type
 from units.models import Unit
 
@@ -95,7 +96,9 @@ class ExemplarPhotoView(View):
         photo = honours.public_photo(pk)
         if photo is None:
             raise Http404
-        response = FileResponse(photo.open("rb"), content_type=photo_content_type(photo.name))
+        response = FileResponse(
+            open_stored(photo, what="public photo"), content_type=photo_content_type(photo.name)
+        )
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "public, max-age=3600"
         return response

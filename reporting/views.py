@@ -8,6 +8,7 @@ from django.views import View
 
 from campaigns.models import Round
 from core.audit import audit
+from core.storage import open_stored
 from nominations import selectors as nomination_selectors
 from nominations.models import CouncilSession, Decision
 from nominations.services import record_download
@@ -128,11 +129,12 @@ class ExportDownloadView(LoginRequiredMixin, View):
         export = _own_export(request, pk)
         if not bundles.may_download(request.user, export):
             raise Http404
+        opened = open_stored(export.file, what="export")
         if export.nomination_id:
             record_download(actor=request.user, nomination=export.nomination, what=export.name)
         audit(actor=request.user, action=f"{export.kind}.download", target=export)
         response = FileResponse(
-            export.file.open("rb"),
+            opened,
             content_type="application/pdf"
             if export.kind == ExportKind.DOCUMENT
             else "application/zip",

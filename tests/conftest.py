@@ -251,3 +251,45 @@ def counting_queries():
 
     with connection.execute_wrapper(counter):
         yield count
+
+
+@pytest.fixture
+def full_disk(monkeypatch):
+    """The media disk full: a stored file's first bytes are written, then ENOSPC, as the kernel
+    answers a write on a full filesystem (core/storage.py must remove the partial file)."""
+    import errno
+
+    from django.core.files.storage import filesystem
+
+    class FullFile:
+        def __init__(self, file):
+            self.file = file
+
+        def write(self, chunk):
+            self.file.write(chunk[:10])
+            self.file.flush()
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def close(self):
+            self.file.close()
+
+    class FullDiskOs:
+        def __getattr__(self, name):
+            return getattr(os, name)
+
+        def fdopen(self, fd, *args, **kwargs):
+            return FullFile(os.fdopen(fd, *args, **kwargs))
+
+    monkeypatch.setattr(filesystem, "os", FullDiskOs())
+
+
+@pytest.fixture
+def stored_files(settings):
+    """The files under MEDIA_ROOT now (a callable)."""
+    from pathlib import Path
+
+    def files():
+        root = Path(settings.MEDIA_ROOT)
+        return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+    return files

@@ -14,6 +14,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from core.audit import audit
 from core.exports import spreadsheet_response
+from core.storage import open_stored
 from core.validators import photo_content_type
 
 from . import selectors, services
@@ -172,10 +173,9 @@ class PersonPhotoView(LoginRequiredMixin, View):
         person = get_object_or_404(selectors.people_visible_to(request.user), pk=pk)
         if not person.photo:
             raise Http404
+        opened = open_stored(person.photo, what="person photo")
         audit(actor=request.user, action="person.photo", target=person)  # personal data
-        response = FileResponse(
-            person.photo.open("rb"), content_type=photo_content_type(person.photo.name)
-        )
+        response = FileResponse(opened, content_type=photo_content_type(person.photo.name))
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, max-age=3600"
         return response

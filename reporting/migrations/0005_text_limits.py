@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reporting', '0003_export_claim'),
+        ('reporting', '0004_export_document'),
     ]
 
     operations = [
