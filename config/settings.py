@@ -70,10 +70,12 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.vietnamese_first",
     "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.reject_malformed_input",  # its 400 page in the user's language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "core.middleware.private_when_logged_in",
     "django.contrib.messages.middleware.MessageMiddleware",
     "units.security.IdleTimeoutMiddleware",  # after messages: it tells why you were logged out
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -201,6 +203,12 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "units.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "units.security.client_ip"
 AXES_DISABLE_ACCESS_LOG = True  # successful logins and logouts go to our AuditEvent instead
+# Password reset e-mails: at most PASSWORD_RESET_PER_ADDRESS requests from one client address and
+# PASSWORD_RESET_PER_EMAIL for one e-mail address in PASSWORD_RESET_WINDOW_MINUTES; beyond, the
+# page answers as always but sends nothing (units.security.password_reset_throttled).
+PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=10)
+PASSWORD_RESET_PER_EMAIL = env.int("PASSWORD_RESET_PER_EMAIL", default=3)
+PASSWORD_RESET_WINDOW_MINUTES = env.int("PASSWORD_RESET_WINDOW_MINUTES", default=60)
 # Number of reverse proxies (nginx) in front of gunicorn that append to X-Forwarded-For. 0: the
 # address is REMOTE_ADDR and X-Forwarded-For is ignored (a client could forge it).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

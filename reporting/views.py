@@ -8,6 +8,7 @@ from django.views import View
 
 from campaigns.models import Round
 from core.audit import audit
+from core.middleware import PRIVATE_CACHE_CONTROL
 from nominations import selectors as nomination_selectors
 from nominations.models import CouncilSession, Decision
 from nominations.services import record_download
@@ -22,7 +23,7 @@ def pdf_response(template, context, filename) -> HttpResponse:
     response = HttpResponse(render_pdf(template, context), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
+    response["Cache-Control"] = PRIVATE_CACHE_CONTROL
     return response
 
 
@@ -128,5 +129,5 @@ class ExportDownloadView(LoginRequiredMixin, View):
             filename=export.name,
         )
         response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
+        response["Cache-Control"] = PRIVATE_CACHE_CONTROL
         return response

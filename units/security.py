@@ -5,6 +5,8 @@
   own proxies wrote), so a client cannot choose the address that throttling and audit see.
 - Logins, failed logins (the username typed, never the password), logouts and lockouts are
   written to the audit log with the address and a shortened user agent.
+- Password reset e-mails are limited per client address and per e-mail address; a request over
+  either limit gets the same page as any other and no e-mail.
 - A locked-out attempt is answered by the login page with the same message and status as a
   wrong password: neither says whether the account exists (django-axes locks the username as
   typed, existing or not).
@@ -15,6 +17,8 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
+from django.core.cache import cache
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from core.audit import audit
@@ -89,6 +93,41 @@ def lockout_response(request, original_response=None, credentials=None):
 
     response = PortalLoginView.as_view(authentication_form=LockedOutLoginForm)(request)
     return response.render()  # made inside the middleware chain, after Django renders responses
+
+
+# --- password reset throttling ---------------------------------------------------------------
+def _counted(key: str, window: int) -> int:
+    """Counts one more event under `key` in a window of `window` seconds; returns the count."""
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired (or Redis down) between add and incr: this is the first
+        cache.set(key, 1, timeout=window)
+        return 1
+
+
+def password_reset_throttled(request, email: str) -> bool:
+    """Counts a reset request from this client and for this e-mail; True (and audited) when
+    either went over its limit. Both are counted whether the account exists or not, so the
+    answer cannot tell."""
+    window = settings.PASSWORD_RESET_WINDOW_MINUTES * 60
+    address = client_ip(request)
+    email = email.strip().lower()[:USERNAME_LENGTH]
+    digest = salted_hmac("units.password-reset", email).hexdigest()
+    over = []
+    if _counted(f"reset-ip:{address}", window) > settings.PASSWORD_RESET_PER_ADDRESS:
+        over.append("address")
+    if _counted(f"reset-email:{digest}", window) > settings.PASSWORD_RESET_PER_EMAIL:
+        over.append("email")
+    if over:
+        audit(
+            actor=None,
+            action="auth.password_reset_throttled",
+            email=email,
+            limits=over,
+            **client_data(request),
+        )
+    return bool(over)
 
 
 # --- idle expiry ----------------------------------------------------------------------------

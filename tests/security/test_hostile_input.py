@@ -1,0 +1,151 @@
+"""Malformed input, crawled from the URL conf (issue 13): every route, every GET parameter its
+view reads, fed what no form would send (NUL, numbers too large for any column, negative numbers,
+words where a number is expected, very long strings), as an anonymous visitor and as a user who
+may open the page. The answer may be a page, a redirect, a 400, 403 or 404, never a 500.
+
+The parameters of a view are found by opening it once with a QueryDict that records every key
+read; the usual list parameters (page, trang, q, format, export, id) are added to every route.
+"""
+
+from urllib.parse import urlencode
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
+
+from tests.security import crawl
+from tests.security.test_access_crawl import Guarded, Public, entries
+
+pytestmark = pytest.mark.django_db
+
+ALWAYS = ("page", "trang", "q", "format", "export", "id")
+HOSTILE = (
+    "99999999999999999999999",
+    "-1",
+    "-99999999999999999999",
+    "không-phải-số",
+    "9" * 5000,
+    "Ạ" * 3000,
+)
+NUL = "a\x00b"
+LOGGED_IN = "dn_admin"  # the Sở's campaign administrator opens most scoped pages
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    yield from crawl.world_for_module(django_db_blocker, tmp_path_factory)
+
+
+@pytest.fixture
+def client_of(world, settings):
+    settings.MEDIA_ROOT = world.media_root
+    made = {}
+
+    def client(name):
+        if name not in made:
+            made[name] = Client()
+            if name != "anonymous":
+                made[name].force_login(getattr(world, name))
+        return made[name]
+
+    return client
+
+
+def _public_kwargs(world, route) -> dict:
+    """What a public page with arguments is opened with: the open consultation, the recognised
+    exemplar, its unit (a reset link's arguments are any text)."""
+    if route.name == "nominations:consultation_public":
+        return {"pk": world.consultation.pk}
+    values = {"pk": world.nominations["recognised"].pk, "code": world.school_a.code}
+    return {k: values.get(k, "x") for k in route.kwargs}
+
+
+def target(world, route):
+    """(kwargs, query, the user who may open it) for a route of the access table."""
+    for entry in entries(route.name):
+        if isinstance(entry, Public):
+            return _public_kwargs(world, route), {}, LOGGED_IN
+        for expand in entry.targets:
+            for found in expand(world):
+                owner = entry.owner if isinstance(entry, Guarded) else (entry.owner or LOGGED_IN)
+                return found.kwargs, found.query, owner
+    raise AssertionError(f"{route.name} has no target in tests/security/test_access_crawl.py")
+
+
+def fuzzable():
+    return sorted(
+        {r.name for r in crawl.routes() if not r.is_admin and r.name is not None},
+    )
+
+
+class _Recorder:
+    """Records the keys a view reads from request.GET (forms read theirs through .get)."""
+
+    def __init__(self, monkeypatch):
+        self.keys = set()
+        original_get, original_getitem = MultiValueDict.get, MultiValueDict.__getitem__
+        original_getlist, original_contains = MultiValueDict.getlist, MultiValueDict.__contains__
+        keys = self.keys
+
+        def get(self, key, default=None):
+            keys.add(key)
+            return original_get(self, key, default)
+
+        def getitem(self, key):
+            keys.add(key)
+            return original_getitem(self, key)
+
+        def getlist(self, key, default=None):
+            keys.add(key)
+            return original_getlist(self, key, default)
+
+        def contains(self, key):
+            keys.add(key)
+            return original_contains(self, key)
+
+        monkeypatch.setattr(MultiValueDict, "get", get)
+        monkeypatch.setattr(MultiValueDict, "__getitem__", getitem)
+        monkeypatch.setattr(MultiValueDict, "getlist", getlist)
+        monkeypatch.setattr(MultiValueDict, "__contains__", contains)
+
+
+def parameters_read(client, path, query) -> set[str]:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        recorder = _Recorder(monkeypatch)
+        crawl.settle(client.get(path, query))
+    names = {k for k in recorder.keys if isinstance(k, str) and k.isascii()}
+    # Keys read by the session, messages or the test client's own machinery are harmless extras.
+    return names | set(ALWAYS) | set(query)
+
+
+def requests_for(name, client, kwargs, query):
+    """(description, url, whether it must be a 400) of every hostile request for one page."""
+    path = reverse(name, kwargs=kwargs)
+    names = sorted(parameters_read(client, path, query))
+    yield "NUL in every parameter", f"{path}?{urlencode(dict.fromkeys(names, NUL))}", True
+    yield "NUL in a key", f"{path}?{urlencode({'a' + NUL: '1'})}", True
+    yield "broken percent-encoding", f"{path}?q=%zz&page=%", True
+    yield "invalid UTF-8", f"{path}?q=%ff%fe", True
+    for key, value in kwargs.items():
+        hostile = ("99999999999999999999999",) if isinstance(value, int) else (NUL, "Ạ" * 3000)
+        for bad in hostile:
+            url = reverse(name, kwargs=kwargs | {key: bad})
+            yield f"{key} in the path = {bad[:30]!r}", url, bad == NUL
+    for key in names:
+        for value in HOSTILE:
+            yield f"{key}={value[:30]}", f"{path}?{urlencode(query | {key: value})}", False
+
+
+@pytest.mark.parametrize("name", fuzzable())
+def test_no_route_answers_malformed_input_with_a_500(world, client_of, name):
+    route = next(r for r in crawl.routes() if r.name == name)
+    kwargs, query, owner = target(world, route)
+    failures = []
+    for who in ("anonymous", owner):
+        client = client_of(who)
+        for description, url, refused in requests_for(name, client, kwargs, query):
+            status = crawl.settle(client.get(url)).status_code
+            if status >= 500 or (refused and status != 400):
+                failures.append(f"{who} GET {url[:120]!r} ({description}): {status}")
+    assert not failures, "\n".join(failures)
