@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "core.middleware.private_when_logged_in",
     "django.contrib.messages.middleware.MessageMiddleware",
     "units.security.IdleTimeoutMiddleware",  # after messages: it tells why you were logged out
+    "units.security.SuperuserSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into our login page
@@ -215,7 +216,8 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Two-factor login (django-otp, TOTP + backup codes) for approvers and system admins who turn it
 # on in "Bảo mật tài khoản". OTP_REQUIRED_FOR_ADMIN: the Django admin (/quan-tri/) only opens to
-# a session verified with a code, so staff must enrol first.
+# a session verified with a code, so staff must enrol first; a superuser's session opens no page
+# at all before that (units.security.SuperuserSecondFactorMiddleware).
 OTP_REQUIRED_FOR_ADMIN = env.bool("OTP_REQUIRED_FOR_ADMIN", default=not DEBUG)
 OTP_TOTP_ISSUER = "ThiDua GDDT"
 OTP_LOGIN_TIMEOUT = 5 * 60  # seconds between the password step and the code step

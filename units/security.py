@@ -7,6 +7,8 @@
   written to the audit log with the address and a shortened user agent.
 - Password reset e-mails are limited per client address and per e-mail address; a request over
   either limit gets the same page as any other and no e-mail.
+- With OTP_REQUIRED_FOR_ADMIN, a superuser's session must be verified with a code before any
+  page but the login and two-factor pages.
 - A locked-out attempt is answered by the login page with the same message and status as a
   wrong password: neither says whether the account exists (django-axes locks the username as
   typed, existing or not).
@@ -17,11 +19,15 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
+from django.shortcuts import redirect
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from core.audit import audit
+
+from .two_factor import admin_otp_satisfied, is_enrolled
 
 USER_AGENT_LENGTH = 200
 USERNAME_LENGTH = 150
@@ -154,3 +160,51 @@ class IdleTimeoutMiddleware:
             elif last is None or now - last >= ACTIVITY_WRITE_EVERY:
                 request.session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)
+
+
+# --- the superuser's second factor ------------------------------------------------------------
+# What a superuser's session that has not proved the code may still open: the way to prove it.
+SECOND_FACTOR_OPEN = frozenset(
+    {
+        "login",
+        "login_code",
+        "logout",
+        "account_security",
+        "two_factor_start",
+        "two_factor_confirm",
+        "healthz",
+        "set_language",
+    }
+)
+
+
+class SuperuserSecondFactorMiddleware:
+    """With OTP_REQUIRED_FOR_ADMIN, a superuser's session opens nothing before it is verified
+    with a code, not only the admin: a superuser can change every unit's data from the portal's
+    own pages, so a stolen password alone must not be enough. Answered as the admin answers
+    (config/admin.py): enrolled, log in again with the code; not enrolled, enrol first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not (user.is_authenticated and user.is_superuser) or admin_otp_satisfied(user):
+            return None
+        if request.resolver_match.url_name in SECOND_FACTOR_OPEN:
+            return None
+        if is_enrolled(user):
+            request.logout_reason = "second_factor"
+            logout(request)
+            return redirect_to_login(request.get_full_path())
+        messages.warning(
+            request,
+            _(
+                "Tài khoản quản trị hệ thống yêu cầu xác thực hai bước. Hãy bật xác thực hai "
+                "bước ở đây; sau đó các trang khác sẽ mở như thường."
+            ),
+        )
+        return redirect("account_security")
