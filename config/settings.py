@@ -157,6 +157,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # A bundle whose builder has not reported progress for this long lost its worker: the periodic
 # requeue (or a redelivered task) builds it again; a live build is never built twice.
 BUNDLE_STALE_SECONDS = env.int("BUNDLE_STALE_SECONDS", default=120)
+# A delivery still "sending" this long after it was claimed lost its worker, perhaps after the
+# mail server had accepted it: it is never sent again by itself (that could send twice); the
+# admin's outbox lists it as "in doubt" for a person to mark as sent or to send again.
+DELIVERY_IN_DOUBT_MINUTES = env.int("DELIVERY_IN_DOUBT_MINUTES", default=15)
 # External notification channels, in order ("email"; SMS or Zalo would be added here).
 NOTIFICATION_CHANNELS = env.list("NOTIFICATION_CHANNELS", default=["email"])
 

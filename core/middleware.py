@@ -13,15 +13,12 @@
   bad copy-paste and scanners do.
 """
 
-import logging
 import re
 from urllib.parse import unquote_to_bytes
 
 from django.http import HttpResponseBadRequest
 from django.http.multipartparser import MultiPartParserError
 from django.template import loader
-
-logger = logging.getLogger(__name__)
 
 # A "%" not followed by two hex digits: browsers always encode "%" itself as "%25".
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
@@ -77,11 +74,7 @@ def bad_request_page() -> HttpResponseBadRequest:
 
 def reject_malformed_input(get_response):
     def middleware(request):
-        reason = malformed(request)
-        if reason is not None:
-            logger.warning(
-                "malformed %s refused: %s", reason, request.path[:200].replace("\x00", "\\0")
-            )
+        if malformed(request) is not None:  # Django's request log records the 400 itself
             return bad_request_page()
         return get_response(request)
 
