@@ -107,7 +107,7 @@ def _counted(key: str, window: int) -> int:
     cache.add(key, 0, timeout=window)
     try:
         return cache.incr(key)
-    except ValueError:  # expired (or Redis down) between add and incr: this is the first
+    except ValueError:  # expired between add and incr: this request starts a new window
         cache.set(key, 1, timeout=window)
         return 1
 

@@ -181,8 +181,7 @@ def _downloads(client, nomination, person):
     }
     for response in responses.values():
         if response.streaming:
-            b"".join(response.streaming_content)
-        response.close()  # the file behind a download
+            b"".join(response.streaming_content)  # read to the end, which closes the file
     return responses
 
 

@@ -304,7 +304,7 @@ def test_a_superuser_without_two_factor_opens_only_the_enrolment(client, staff, 
     assert client.get(reverse("healthz")).status_code == 200
     static = client.get("/static/css/portal.css")
     assert static.status_code == 200
-    static.close()
+    b"".join(static.streaming_content)  # read to the end, which closes the file
     assert client.post(reverse("logout")).url == reverse("login")
     assert SESSION_KEY not in client.session
 
