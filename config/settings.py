@@ -73,12 +73,15 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.vietnamese_first",
     "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.reject_malformed_input",  # its 400 page in the user's language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "core.middleware.private_when_logged_in",
     "django.contrib.messages.middleware.MessageMiddleware",
     "units.security.IdleTimeoutMiddleware",  # after messages: it tells why you were logged out
+    "units.security.SuperuserSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into our login page
@@ -182,6 +185,10 @@ PDF_INLINE_MAX_CHARS = env.int("PDF_INLINE_MAX_CHARS", default=100_000)
 # removes it when done; a killed process leaves it (1.5 MB). Folders older than this that no live
 # render holds are swept at process start and before every render.
 PDF_TEMP_STALE_SECONDS = env.int("PDF_TEMP_STALE_SECONDS", default=5 * 60)
+# A delivery still "sending" this long after it was claimed lost its worker, perhaps after the
+# mail server had accepted it: it is never sent again by itself (that could send twice); the
+# admin's outbox lists it as "in doubt" for a person to mark as sent or to send again.
+DELIVERY_IN_DOUBT_MINUTES = env.int("DELIVERY_IN_DOUBT_MINUTES", default=15)
 # External notification channels, in order ("email"; SMS or Zalo would be added here).
 NOTIFICATION_CHANNELS = env.list("NOTIFICATION_CHANNELS", default=["email"])
 
@@ -229,13 +236,20 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "units.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "units.security.client_ip"
 AXES_DISABLE_ACCESS_LOG = True  # successful logins and logouts go to our AuditEvent instead
+# Password reset e-mails: at most PASSWORD_RESET_PER_ADDRESS requests from one client address and
+# PASSWORD_RESET_PER_EMAIL for one e-mail address in PASSWORD_RESET_WINDOW_MINUTES; beyond, the
+# page answers as always but sends nothing (units.security.password_reset_throttled).
+PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=10)
+PASSWORD_RESET_PER_EMAIL = env.int("PASSWORD_RESET_PER_EMAIL", default=3)
+PASSWORD_RESET_WINDOW_MINUTES = env.int("PASSWORD_RESET_WINDOW_MINUTES", default=60)
 # Number of reverse proxies (nginx) in front of gunicorn that append to X-Forwarded-For. 0: the
 # address is REMOTE_ADDR and X-Forwarded-For is ignored (a client could forge it).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Two-factor login (django-otp, TOTP + backup codes) for approvers and system admins who turn it
 # on in "Bảo mật tài khoản". OTP_REQUIRED_FOR_ADMIN: the Django admin (/quan-tri/) only opens to
-# a session verified with a code, so staff must enrol first.
+# a session verified with a code, so staff must enrol first; a superuser's session opens no page
+# at all before that (units.security.SuperuserSecondFactorMiddleware).
 OTP_REQUIRED_FOR_ADMIN = env.bool("OTP_REQUIRED_FOR_ADMIN", default=not DEBUG)
 OTP_TOTP_ISSUER = "ThiDua GDDT"
 OTP_LOGIN_TIMEOUT = 5 * 60  # seconds between the password step and the code step

@@ -27,11 +27,7 @@ auth_patterns = [
     ),
     path(
         "quen-mat-khau/",
-        auth_views.PasswordResetView.as_view(
-            email_template_name="registration/password_reset_email.txt",
-            html_email_template_name="registration/password_reset_email.html",
-            subject_template_name="registration/password_reset_subject.txt",
-        ),
+        account_views.PortalPasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

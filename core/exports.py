@@ -9,6 +9,8 @@ import tablib
 from django.http import HttpResponse
 from django.utils import timezone
 
+from .middleware import PRIVATE_CACHE_CONTROL
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -34,6 +36,7 @@ def _attachment(body, *, basename: str, fmt: str) -> HttpResponse:
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{basename}-{stamp}.{fmt}"'
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = PRIVATE_CACHE_CONTROL
     return response
 
 

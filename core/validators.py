@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image
 
 ALLOWED_PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -77,6 +78,13 @@ class MinimumLengthValidator(password_validation.MinimumLengthValidator):
         return _("Mật khẩu quá ngắn: cần ít nhất %(min_length)d ký tự.") % {
             "min_length": self.min_length
         }
+
+
+# Django's message for a NUL in a form field ("Null characters are not allowed.") has no
+# Vietnamese translation in Django 5.2; core.apps gives its validator this one instead.
+NULL_CHARACTERS_MESSAGE = gettext_lazy(
+    "Nội dung có ký tự rỗng (NUL), thường do dán từ tệp khác. Hãy gõ lại nội dung rồi gửi lại."
+)
 
 
 EVIDENCE_TYPES = {

@@ -9,6 +9,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from core.audit import audit
 from core.exports import spreadsheet_response
+from core.pagination import query_int
 from units import selectors as unit_selectors
 
 from . import selectors
@@ -62,7 +63,9 @@ class CriteriaSetExportView(LoginRequiredMixin, View):
     def get(self, request):
         sets = selectors.criteria_templates_for(request.user)
         if request.GET.get("id"):
-            sets = sets.filter(pk=request.GET["id"])
+            # An id that is no number matches no set, like one that does not exist.
+            chosen = query_int(request.GET["id"])
+            sets = sets.filter(pk=chosen) if chosen is not None else sets.none()
         criteria = (
             Criterion.objects.filter(criteria_set__in=sets)
             .select_related("criteria_set__owner_unit")

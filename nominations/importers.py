@@ -15,6 +15,7 @@ from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, Round
 from campaigns.selectors import campaigns_visible_to
 from core.imports import Importer, ImportFileError, register
+from core.pagination import query_int
 from core.widgets import ChoiceWidget, PhoneWidget, TextWidget
 from criteria.importers import TitleWidget
 from units.enums import Position
@@ -190,7 +191,8 @@ def registration_context(request) -> dict:
         .filter(code=request.GET.get("phong_trao", ""), status=CampaignStatus.OPEN)
         .first()
     )
-    round_ = campaign.rounds.filter(pk=request.GET.get("dot") or 0).first() if campaign else None
+    round_pk = query_int(request.GET.get("dot"))  # not a number: no such round
+    round_ = campaign.rounds.filter(pk=round_pk).first() if campaign and round_pk else None
     if (
         unit is None
         or campaign is None

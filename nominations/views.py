@@ -29,10 +29,13 @@ from core.audit import audit
 from core.concurrency import StaleVersionError, stale_context
 from core.exports import spreadsheet_response
 from core.idempotency import once, token_from
+from core.middleware import PRIVATE_CACHE_CONTROL
+from core.pagination import ClampedPaginationMixin
 from core.storage import open_stored
 from core.validators import photo_content_type
 from core.views import LoadMixin
 from units.enums import Role
+from units.security import client_ip
 from units.selectors import has_role_at, scope_paths
 from units.session import active_membership
 
@@ -86,7 +89,7 @@ def export_response(request, nominations, basename):
     return spreadsheet_response(dataset, basename=basename, fmt=request.GET["export"])
 
 
-class NominationListView(LoginRequiredMixin, ListView):
+class NominationListView(LoginRequiredMixin, ClampedPaginationMixin, ListView):
     """The unit's own dossiers, with their state and next step."""
 
     template_name = "nominations/list.html"
@@ -498,7 +501,7 @@ class EvidenceDeleteView(LoginRequiredMixin, View):
 def _attachment(opened, *, name, content_type):
     response = FileResponse(opened, content_type=content_type, as_attachment=True, filename=name)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
+    response["Cache-Control"] = PRIVATE_CACHE_CONTROL
     return response
 
 
@@ -524,7 +527,7 @@ class PhotoView(LoginRequiredMixin, View):
         audit(actor=request.user, action="nomination.photo", target=nomination)
         response = FileResponse(opened, content_type=photo_content_type(nomination.photo.name))
         response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, max-age=600"
+        response["Cache-Control"] = PRIVATE_CACHE_CONTROL
         return response
 
 
@@ -881,10 +884,9 @@ COMMENTS_PER_HOUR = 5
 
 def _sender_digest(request) -> str:
     """A keyed digest of the sender's address: enough to limit and to trace abuse, not to
-    identify anyone from the database alone."""
-    return salted_hmac(
-        "nominations.public-comment", request.META.get("REMOTE_ADDR", "")
-    ).hexdigest()
+    identify anyone from the database alone. The address is the client's as the login throttle
+    sees it: behind nginx REMOTE_ADDR is nginx itself, shared by every sender."""
+    return salted_hmac("nominations.public-comment", client_ip(request)).hexdigest()
 
 
 def _over_rate(digest: str) -> bool:

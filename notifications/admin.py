@@ -1,12 +1,19 @@
 """The outbox for system administrators: what went to whom and when, what failed and why, and
-sending again what failed or what a dead worker left unsure."""
+sending again what failed or what a dead worker left unsure.
+
+"In doubt": still "sending" DELIVERY_IN_DOUBT_MINUTES after it was claimed, so its worker died,
+perhaps after the mail server had accepted the message. Nothing resends it by itself; the filter
+"Không rõ kết quả" lists them with their age, and a person either marks them as sent (the mail
+server's log shows them delivered) or sends them again.
+"""
 
 from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from . import services
-from .models import Delivery, Message
+from . import selectors, services
+from .models import Delivery, DeliveryStatus, Message
 
 
 class DeliveryInline(admin.TabularInline):
@@ -43,6 +50,30 @@ class MessageAdmin(admin.ModelAdmin):
         return False
 
 
+def _age(elapsed) -> str:
+    # Django's timesince has no Vietnamese words for these.
+    minutes = int(elapsed.total_seconds() // 60)
+    days, hours, minutes = minutes // 1440, minutes // 60 % 24, minutes % 60
+    if days:
+        return gettext("%(days)d ngày %(hours)d giờ") % {"days": days, "hours": hours}
+    if hours:
+        return gettext("%(hours)d giờ %(minutes)d phút") % {"hours": hours, "minutes": minutes}
+    return gettext("%(minutes)d phút") % {"minutes": minutes}
+
+
+class InDoubtFilter(admin.SimpleListFilter):
+    title = _("kết quả gửi")
+    parameter_name = "khong_ro"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Không rõ kết quả (đang gửi quá lâu)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(selectors.in_doubt_q())
+        return queryset
+
+
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
     list_display = [
@@ -52,10 +83,11 @@ class DeliveryAdmin(admin.ModelAdmin):
         "channel",
         "status",
         "attempts",
+        "sending_for",
         "sent_at",
         "last_error",
     ]
-    list_filter = ["status", "channel", "message__kind"]
+    list_filter = [InDoubtFilter, "status", "channel", "message__kind"]
     search_fields = ["message__subject", "message__recipient__username", "last_error"]
     list_select_related = ["message__recipient"]
     readonly_fields = [
@@ -68,7 +100,7 @@ class DeliveryAdmin(admin.ModelAdmin):
         "claimed_at",
         "sent_at",
     ]
-    actions = ["resend"]
+    actions = ["resend", "mark_sent"]
 
     @admin.display(description=_("người nhận"))
     def recipient(self, delivery):
@@ -77,6 +109,25 @@ class DeliveryAdmin(admin.ModelAdmin):
     @admin.display(description=_("tiêu đề"))
     def subject(self, delivery):
         return delivery.message.subject
+
+    @admin.display(description=_("đang gửi đã"))
+    def sending_for(self, delivery):
+        if delivery.status != DeliveryStatus.SENDING or delivery.claimed_at is None:
+            return ""
+        age = _age(timezone.now() - delivery.claimed_at)
+        if delivery.claimed_at < selectors.in_doubt_since():
+            return gettext("%(age)s — không rõ kết quả") % {"age": age}
+        return age
+
+    @admin.action(description=_("Đánh dấu đã gửi (các lần gửi không rõ kết quả)"))
+    def mark_sent(self, request, queryset):
+        count = services.mark_sent(queryset, actor=request.user)
+        self.message_user(
+            request,
+            ngettext("Đã ghi %(n)d lần gửi là đã gửi.", "Đã ghi %(n)d lần gửi là đã gửi.", count)
+            % {"n": count},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Gửi lại (các lần gửi lỗi hoặc không rõ kết quả)"))
     def resend(self, request, queryset):

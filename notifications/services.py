@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from core.audit import audit
@@ -18,6 +18,7 @@ from units.models import User
 
 from . import channels
 from .models import Delivery, DeliveryStatus, Message, Preference
+from .selectors import in_doubt_q
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
@@ -135,16 +136,30 @@ def requeue_due(*, now=None) -> int:
     return len(ids)
 
 
-def resend(deliveries, *, actor) -> int:
-    """An admin sends again what failed or what a dead worker left unsure."""
+def resend(deliveries, *, actor, now=None) -> int:
+    """An admin sends again what failed or what a dead worker left in doubt. A delivery being
+    sent right now (sending, but not yet for DELIVERY_IN_DOUBT_MINUTES) is left alone: its
+    worker may still finish, and sending it again could send it twice."""
     ids = list(
-        deliveries.filter(status__in=[DeliveryStatus.FAILED, DeliveryStatus.SENDING]).values_list(
+        deliveries.filter(Q(status=DeliveryStatus.FAILED) | in_doubt_q(now)).values_list(
             "pk", flat=True
         )
     )
     Delivery.objects.filter(pk__in=ids).update(status=DeliveryStatus.PENDING, next_attempt_at=None)
     audit(actor=actor, action="notification.resend", deliveries=ids)
     transaction.on_commit(lambda: enqueue(ids), robust=True)
+    return len(ids)
+
+
+def mark_sent(deliveries, *, actor, now=None) -> int:
+    """An admin who learnt that deliveries in doubt did arrive (the mail server's log, the
+    recipient) records them as sent, so nobody sends them again."""
+    now = now or timezone.now()
+    ids = list(deliveries.filter(in_doubt_q(now)).values_list("pk", flat=True))
+    Delivery.objects.filter(pk__in=ids).update(
+        status=DeliveryStatus.SENT, sent_at=now, last_error=""
+    )
+    audit(actor=actor, action="notification.mark_sent", deliveries=ids)
     return len(ids)
 
 

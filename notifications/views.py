@@ -9,10 +9,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from core.pagination import ClampedPaginationMixin
+
 from . import selectors, services
 
 
-class InboxView(LoginRequiredMixin, ListView):
+class InboxView(LoginRequiredMixin, ClampedPaginationMixin, ListView):
     template_name = "notifications/inbox.html"
     context_object_name = "notices"
     paginate_by = 30

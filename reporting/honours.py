@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.utils import timezone, translation
 
+from core.pagination import page_number
 from criteria.enums import NomineeCategory
 from nominations.enums import State
 from nominations.models import ModelWork, Nomination
@@ -131,17 +132,20 @@ class Filters:
         return f"honour:{honour_board_version()}:{digest}"
 
 
-def page(filters: Filters, number: int) -> tuple[int, list[Exemplar]]:
-    """(how many match, the exemplars of page `number`), newest decision first."""
+def page(filters: Filters, requested) -> tuple[int, int, list[Exemplar]]:
+    """(how many match, the page shown, its exemplars), newest decision first. The page shown is
+    the requested one brought within the pages there are (core.pagination.page_number)."""
 
     def compute():
         matching = filters.apply(honoured())
         total = matching.count()
+        number = page_number(requested, (total + PAGE_SIZE - 1) // PAGE_SIZE)
         start = (number - 1) * PAGE_SIZE
         rows = matching.order_by("-decision__signed_on", "-pk").values(*_FIELDS)
-        return total, [_exemplar(r) for r in rows[start : start + PAGE_SIZE]]
+        return total, number, [_exemplar(r) for r in rows[start : start + PAGE_SIZE]]
 
-    return cache.get_or_set(filters.cache_key("page", number), compute, CACHE_SECONDS)
+    key = filters.cache_key("page", str(requested)[:20])
+    return cache.get_or_set(key, compute, CACHE_SECONDS)
 
 
 def facets() -> dict:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.pagination import query_int
 from core.storage import open_stored
 from core.validators import photo_content_type
 from units.models import Unit
@@ -28,13 +29,6 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 class HonourBoardView(TemplateView):
     template_name = "reporting/public/honour_board.html"
 
@@ -42,14 +36,13 @@ class HonourBoardView(TemplateView):
         get = self.request.GET
         filters = honours.Filters(
             q=get.get("q", "").strip()[:100],
-            year=_int(get.get("nam")),
+            year=query_int(get.get("nam"), minimum=1, maximum=9999),
             campaign=get.get("phong_trao", "")[:64],
             unit=get.get("don_vi", "")[:64],
             category=get.get("doi_tuong", "")[:16],
             title=get.get("danh_hieu", "")[:32],
         )
-        number = max(_int(get.get("trang")) or 1, 1)
-        total, exemplars = honours.page(filters, number)
+        total, number, exemplars = honours.page(filters, get.get("trang"))
         pages = max((total + honours.PAGE_SIZE - 1) // honours.PAGE_SIZE, 1)
         query = get.copy()
         query.pop("trang", None)

@@ -8,6 +8,7 @@ from django.views import View
 
 from campaigns.models import Round
 from core.audit import audit
+from core.middleware import PRIVATE_CACHE_CONTROL
 from core.storage import open_stored
 from nominations import selectors as nomination_selectors
 from nominations.models import CouncilSession, Decision
@@ -32,7 +33,7 @@ def pdf_response(request, template, context, filename, *, nomination=None) -> Ht
     response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
+    response["Cache-Control"] = PRIVATE_CACHE_CONTROL
     return response
 
 
@@ -142,5 +143,5 @@ class ExportDownloadView(LoginRequiredMixin, View):
             filename=export.name,
         )
         response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
+        response["Cache-Control"] = PRIVATE_CACHE_CONTROL
         return response

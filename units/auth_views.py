@@ -24,7 +24,22 @@ from core.audit import audit
 
 from . import two_factor
 from .forms import EnrolmentConfirmForm, LoginForm, OneTimeCodeForm, TwoFactorDisableForm
-from .security import client_data
+from .security import client_data, password_reset_throttled
+
+
+class PortalPasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, throttled: over the limit it answers exactly as always (the
+    "e-mail sent" page) and sends nothing, so it tells neither whether the account exists nor
+    whether the limit was reached."""
+
+    email_template_name = "registration/password_reset_email.txt"
+    html_email_template_name = "registration/password_reset_email.html"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        if password_reset_throttled(self.request, form.cleaned_data["email"]):
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class PortalLoginView(auth_views.LoginView):

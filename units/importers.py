@@ -243,14 +243,9 @@ class UnitResource(ScopedResource):
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         if not instance._state.adding and not self.in_scope(instance):
-            errors = ValidationError(
-                {
-                    "code": _(
-                        "Đơn vị mã “%(code)s” đã có nhưng nằm ngoài phạm vi của bạn; không thể sửa."
-                    )
-                    % {"code": instance.code}
-                }
-            ).update_error_dict(errors)
+            errors = ValidationError({"code": unusable_key(instance.code)}).update_error_dict(
+                errors
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -272,6 +267,17 @@ class UnitResource(ScopedResource):
                 reason=_("Nhập từ Excel"),
                 actor=self.actor,
             )
+
+
+def unusable_key(key: str) -> str:
+    """The error of a key (a unit's code, a person's identifier) held by a record outside the
+    importer's scope. It says neither whose nor where: the importer learns only that this key
+    cannot be used, which a key of a unique column held by a record they may see would tell
+    them as well."""
+    return _(
+        "Không dùng được mã “%(key)s” trong phạm vi của bạn. Hãy kiểm tra lại mã trong tệp; "
+        "nếu mã đúng, hãy nhờ đơn vị cấp trên kiểm tra giúp."
+    ) % {"key": key}
 
 
 class PersonResource(ScopedResource):
@@ -356,15 +362,11 @@ class PersonResource(ScopedResource):
     def import_instance(self, instance, row, **kwargs):
         errors = {}
         if not instance._state.adding and not self.in_scope(instance.unit):
-            raise ValidationError(
-                {
-                    "identifier": _(
-                        "Mã định danh “%(id)s” đã được dùng cho một người ngoài phạm vi của bạn; "
-                        "hãy kiểm tra lại mã."
-                    )
-                    % {"id": instance.identifier}
-                }
-            )
+            # The row's other columns are still checked, as for any row: an error list that
+            # stopped here would tell the identifier apart as well.
+            errors = ValidationError(
+                {"identifier": unusable_key(instance.identifier)}
+            ).update_error_dict(errors)
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:

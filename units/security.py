@@ -5,6 +5,10 @@
   own proxies wrote), so a client cannot choose the address that throttling and audit see.
 - Logins, failed logins (the username typed, never the password), logouts and lockouts are
   written to the audit log with the address and a shortened user agent.
+- Password reset e-mails are limited per client address and per e-mail address; a request over
+  either limit gets the same page as any other and no e-mail.
+- With OTP_REQUIRED_FOR_ADMIN, a superuser's session must be verified with a code before any
+  page but the login and two-factor pages.
 - A locked-out attempt is answered by the login page with the same message and status as a
   wrong password: neither says whether the account exists (django-axes locks the username as
   typed, existing or not).
@@ -15,9 +19,15 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.shortcuts import redirect
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from core.audit import audit
+
+from .two_factor import admin_otp_satisfied, is_enrolled
 
 USER_AGENT_LENGTH = 200
 USERNAME_LENGTH = 150
@@ -91,6 +101,41 @@ def lockout_response(request, original_response=None, credentials=None):
     return response.render()  # made inside the middleware chain, after Django renders responses
 
 
+# --- password reset throttling ---------------------------------------------------------------
+def _counted(key: str, window: int) -> int:
+    """Counts one more event under `key` in a window of `window` seconds; returns the count."""
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr: this request starts a new window
+        cache.set(key, 1, timeout=window)
+        return 1
+
+
+def password_reset_throttled(request, email: str) -> bool:
+    """Counts a reset request from this client and for this e-mail; True (and audited) when
+    either went over its limit. Both are counted whether the account exists or not, so the
+    answer cannot tell."""
+    window = settings.PASSWORD_RESET_WINDOW_MINUTES * 60
+    address = client_ip(request)
+    email = email.strip().lower()[:USERNAME_LENGTH]
+    digest = salted_hmac("units.password-reset", email).hexdigest()
+    over = []
+    if _counted(f"reset-ip:{address}", window) > settings.PASSWORD_RESET_PER_ADDRESS:
+        over.append("address")
+    if _counted(f"reset-email:{digest}", window) > settings.PASSWORD_RESET_PER_EMAIL:
+        over.append("email")
+    if over:
+        audit(
+            actor=None,
+            action="auth.password_reset_throttled",
+            email=email,
+            limits=over,
+            **client_data(request),
+        )
+    return bool(over)
+
+
 # --- idle expiry ----------------------------------------------------------------------------
 class IdleTimeoutMiddleware:
     """Logs out a session left unused for SESSION_IDLE_TIMEOUT seconds (see config/settings.py
@@ -115,3 +160,51 @@ class IdleTimeoutMiddleware:
             elif last is None or now - last >= ACTIVITY_WRITE_EVERY:
                 request.session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)
+
+
+# --- the superuser's second factor ------------------------------------------------------------
+# What a superuser's session that has not proved the code may still open: the way to prove it.
+SECOND_FACTOR_OPEN = frozenset(
+    {
+        "login",
+        "login_code",
+        "logout",
+        "account_security",
+        "two_factor_start",
+        "two_factor_confirm",
+        "healthz",
+        "set_language",
+    }
+)
+
+
+class SuperuserSecondFactorMiddleware:
+    """With OTP_REQUIRED_FOR_ADMIN, a superuser's session opens nothing before it is verified
+    with a code, not only the admin: a superuser can change every unit's data from the portal's
+    own pages, so a stolen password alone must not be enough. Answered as the admin answers
+    (config/admin.py): enrolled, log in again with the code; not enrolled, enrol first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not (user.is_authenticated and user.is_superuser) or admin_otp_satisfied(user):
+            return None
+        if request.resolver_match.url_name in SECOND_FACTOR_OPEN:
+            return None
+        if is_enrolled(user):
+            request.logout_reason = "second_factor"
+            logout(request)
+            return redirect_to_login(request.get_full_path())
+        messages.warning(
+            request,
+            _(
+                "Tài khoản quản trị hệ thống yêu cầu xác thực hai bước. Hãy bật xác thực hai "
+                "bước ở đây; sau đó các trang khác sẽ mở như thường."
+            ),
+        )
+        return redirect("account_security")

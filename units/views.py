@@ -14,6 +14,8 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from core.audit import audit
 from core.exports import spreadsheet_response
+from core.middleware import PRIVATE_CACHE_CONTROL
+from core.pagination import ClampedPaginationMixin
 from core.storage import open_stored
 from core.validators import photo_content_type
 
@@ -24,15 +26,6 @@ from .models import Person, Unit
 from .session import choose_membership
 
 PAGE_SIZE = 50
-
-
-class ClampedPaginationMixin:
-    """A page number past the end (a bookmarked link after deletions) shows the last page."""
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
 
 
 def _querystring(request):
@@ -177,7 +170,7 @@ class PersonPhotoView(LoginRequiredMixin, View):
         audit(actor=request.user, action="person.photo", target=person)  # personal data
         response = FileResponse(opened, content_type=photo_content_type(person.photo.name))
         response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, max-age=3600"
+        response["Cache-Control"] = PRIVATE_CACHE_CONTROL
         return response
 
 

@@ -7,7 +7,6 @@ import tablib
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from core.audit import audit
 from core.concurrency import StaleVersionError, stale_context
 from core.exports import spreadsheet_response
 from core.idempotency import once, token_from
+from core.pagination import paginate
 from core.views import LoadMixin
 from units.models import Unit
 from units.selectors import membership_paths
@@ -58,7 +58,7 @@ class IndexView(LoginRequiredMixin, TemplateView):
         calls = selectors.with_progress(selectors.calls_overseen_by(user)).order_by(
             "-year", "unit__path"
         )
-        page = Paginator(calls, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page = paginate(self.request, calls, PAGE_SIZE)
         return super().get_context_data(
             assignments=selectors.assignments_of(user),
             calls=page.object_list,

@@ -260,3 +260,28 @@ def test_the_manage_page_publishes_for_the_approver_of_the_acting_unit(
     assert list(consultation.nominations.all()) == [at_province[0]]
     client.force_login(users.nominator)
     assert client.get(url).status_code == 403
+
+
+def test_behind_the_proxy_the_limit_counts_each_sender_not_the_proxy(
+    client, consultation, at_province, settings
+):
+    """nginx is REMOTE_ADDR of every request: counting it would let five comments from anyone
+    close the consultation to everyone. The sender is the address nginx appended."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    url = reverse("nominations:consultation_public", args=[consultation.pk])
+    token = comment_token()
+
+    def send(sender, forged="198.51.100.1"):
+        return client.post(
+            url,
+            form_data(at_province[0], token=token),
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"{forged}, {sender}",
+        ).status_code
+
+    with later():
+        first = [send("203.0.113.1", forged=f"198.51.100.{i}") for i in range(6)]
+        second = send("203.0.113.2")
+    assert first == [302] * 5 + [429]  # forging the left of the header does not escape the limit
+    assert second == 302
+    assert ConsultationComment.objects.count() == 6

@@ -223,3 +223,96 @@ def test_the_admin_outbox_shows_failures_and_resends(
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.SENT
     assert len(mail.outbox) == 1
+
+
+# --- deliveries in doubt: a person decides --------------------------------------------------------
+@pytest.fixture
+def superuser(db):
+    from units.models import User
+
+    return User.objects.create_superuser(username="quantri.test", password="x", email="q@x.vn")
+
+
+def _sending(users, key, minutes_ago):
+    from django.utils import timezone
+
+    (message,) = outbox.notify(
+        [
+            outbox.Draft(
+                key=key, recipient_id=users.commune.pk, kind="submitted", subject=key, body="B"
+            )
+        ]
+    )
+    delivery = message.deliveries.get()
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.SENDING,
+        attempts=1,
+        claimed_at=timezone.now() - datetime.timedelta(minutes=minutes_ago),
+    )
+    return delivery
+
+
+def _actions():
+    from core.models import AuditEvent
+
+    return list(AuditEvent.objects.order_by("pk").values_list("action", "data"))
+
+
+def test_the_admin_lists_deliveries_in_doubt_with_their_age(client, users, superuser, settings):
+    settings.DELIVERY_IN_DOUBT_MINUTES = 15
+    stuck, busy = _sending(users, "bi-treo", 40), _sending(users, "dang-gui", 2)
+    client.force_login(superuser)
+    url = reverse("admin:notifications_delivery_changelist")
+    listing = client.get(url, {"khong_ro": "1"})
+    assert listing.status_code == 200
+    shown = list(listing.context["cl"].result_list)
+    assert shown == [stuck]
+    assert "40 phút — không rõ kết quả" in listing.content.decode()
+    assert busy not in shown
+    assert "Không rõ kết quả (đang gửi quá lâu)" in client.get(url).content.decode()
+
+
+def test_marking_as_sent_records_it_and_sends_nothing(
+    client, users, superuser, settings, celery_eager
+):
+    settings.DELIVERY_IN_DOUBT_MINUTES = 15
+    stuck, busy = _sending(users, "bi-treo", 40), _sending(users, "dang-gui", 2)
+    client.force_login(superuser)
+    client.post(
+        reverse("admin:notifications_delivery_changelist"),
+        {"action": "mark_sent", "_selected_action": [stuck.pk, busy.pk]},
+    )
+    stuck.refresh_from_db()
+    busy.refresh_from_db()
+    assert (stuck.status, busy.status) == (DeliveryStatus.SENT, DeliveryStatus.SENDING)
+    assert stuck.sent_at is not None
+    assert mail.outbox == []
+    assert _actions()[-1] == ("notification.mark_sent", {"deliveries": [stuck.pk]})
+
+
+def test_sending_again_takes_only_what_is_in_doubt(
+    client, users, superuser, settings, celery_eager, django_capture_on_commit_callbacks
+):
+    """One still being sent may yet succeed: sending it again could send it twice."""
+    settings.DELIVERY_IN_DOUBT_MINUTES = 15
+    stuck, busy = _sending(users, "bi-treo", 40), _sending(users, "dang-gui", 2)
+    client.force_login(superuser)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:notifications_delivery_changelist"),
+            {"action": "resend", "_selected_action": [stuck.pk, busy.pk]},
+        )
+    stuck.refresh_from_db()
+    busy.refresh_from_db()
+    assert (stuck.status, busy.status) == (DeliveryStatus.SENT, DeliveryStatus.SENDING)
+    assert [m.subject for m in mail.outbox] == ["bi-treo"]
+    assert _actions()[-1] == ("notification.resend", {"deliveries": [stuck.pk]})
+
+
+def test_nothing_resends_a_delivery_in_doubt_by_itself(users, settings, celery_eager):
+    settings.DELIVERY_IN_DOUBT_MINUTES = 15
+    stuck = _sending(users, "bi-treo", 600)
+    outbox.requeue_due()
+    stuck.refresh_from_db()
+    assert stuck.status == DeliveryStatus.SENDING
+    assert mail.outbox == []

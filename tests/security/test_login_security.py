@@ -94,6 +94,47 @@ def test_password_reset_does_not_tell_whether_an_address_exists(client, nominato
     assert "khong-co@example.edu.vn" not in done.text
 
 
+def _reset(client, email, sender="203.0.113.5"):
+    response = client.post(reverse("password_reset"), {"email": email}, REMOTE_ADDR=sender)
+    return response.status_code, response["Location"], response.content
+
+
+def test_password_reset_sends_at_most_the_limit_per_email_address(client, nominator_a, settings):
+    settings.PASSWORD_RESET_PER_EMAIL = 3
+    answers = [
+        _reset(client, nominator_a.email.upper() if i % 2 else nominator_a.email, f"10.0.0.{i}")
+        for i in range(8)
+    ]
+    assert len(set(answers)) == 1  # throttled or not, the same answer
+    assert len(mail.outbox) == 3
+    throttled = AuditEvent.objects.filter(action="auth.password_reset_throttled").order_by("pk")
+    assert throttled.count() == 5
+    assert throttled.first().data["limits"] == ["email"]
+    assert throttled.first().data["ip"] == "10.0.0.3"
+
+
+def test_password_reset_sends_at_most_the_limit_per_client_address(client, settings, make_user):
+    settings.PASSWORD_RESET_PER_ADDRESS = 2
+    people = [make_user(username=f"gv{i}", email=f"gv{i}@example.edu.vn") for i in range(4)]
+    answers = [_reset(client, person.email) for person in people]
+    answers.append(_reset(client, "khong-co@example.edu.vn"))
+    assert len(set(answers)) == 1
+    assert [m.to for m in mail.outbox] == [["gv0@example.edu.vn"], ["gv1@example.edu.vn"]]
+    assert _reset(client, people[3].email, sender="203.0.113.6") == answers[0]
+    assert len(mail.outbox) == 3  # another address is not held back by the first
+    assert AuditEvent.objects.filter(action="auth.password_reset_throttled").count() == 3
+
+
+def test_unknown_addresses_are_counted_like_known_ones(client, nominator_a, settings):
+    """Were only existing accounts counted, the first refusal would tell that one exists."""
+    settings.PASSWORD_RESET_PER_EMAIL = 1
+    for email in ("khong-co@example.edu.vn", nominator_a.email):
+        _reset(client, email)
+        _reset(client, email)
+    assert len(mail.outbox) == 1
+    assert AuditEvent.objects.filter(action="auth.password_reset_throttled").count() == 2
+
+
 # --- lockout and unlock ------------------------------------------------------------------------
 def test_lockout_is_per_username_and_address_and_ends_after_the_cool_off(
     client, nominator_a, limits

@@ -286,3 +286,54 @@ def test_admin_without_the_requirement_and_its_login_page(client, staff, setting
     assert client.get(reverse("admin:index")).status_code == 200
     client.force_login(nominator_a)
     assert client.get(reverse("admin:login")).status_code == 403
+
+
+# --- a superuser's whole portal ----------------------------------------------------------------
+PORTAL_PAGES = ("home", "units:person_list", "nominations:list", "campaigns:list")
+
+
+def test_a_superuser_without_two_factor_opens_only_the_enrolment(client, staff, settings):
+    settings.OTP_REQUIRED_FOR_ADMIN = True
+    client.force_login(staff)
+    for name in PORTAL_PAGES:
+        response = client.get(reverse(name))
+        assert (response.status_code, response.url) == (302, reverse("account_security")), name
+    page = client.get(reverse("account_security"))
+    assert page.status_code == 200
+    assert "yêu cầu xác thực hai bước" in page.text
+    assert client.get(reverse("healthz")).status_code == 200
+    static = client.get("/static/css/portal.css")
+    assert static.status_code == 200
+    b"".join(static.streaming_content)  # read to the end, which closes the file
+    assert client.post(reverse("logout")).url == reverse("login")
+    assert SESSION_KEY not in client.session
+
+
+def test_an_enrolled_superuser_must_prove_the_code_before_any_page(client, staff, clock, settings):
+    settings.OTP_REQUIRED_FOR_ADMIN = True
+    device, _ = enrol(client, staff)
+    client.force_login(staff)  # the password alone (a session that never saw a code)
+    response = client.get(reverse("units:person_list"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert SESSION_KEY not in client.session
+    clock.shift(datetime.timedelta(seconds=60))
+    password_step(client, "quantri", next_url=reverse("units:person_list"))
+    response = client.post(reverse("login_code"), {"code": code_for(device)})
+    assert response.url == reverse("units:person_list")
+    for name in PORTAL_PAGES:
+        assert client.get(reverse(name)).status_code == 200, name
+
+
+def test_without_the_requirement_a_superuser_uses_the_password_alone(client, staff, settings):
+    settings.OTP_REQUIRED_FOR_ADMIN = False
+    client.force_login(staff)
+    for name in PORTAL_PAGES:
+        assert client.get(reverse(name)).status_code == 200, name
+
+
+def test_other_users_are_not_asked_for_a_code_by_the_requirement(client, approver, settings):
+    settings.OTP_REQUIRED_FOR_ADMIN = True
+    client.force_login(approver)
+    for name in PORTAL_PAGES:
+        assert client.get(reverse(name)).status_code == 200, name

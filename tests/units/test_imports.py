@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from core.imports import IMPORTERS, ImportFileError, import_job_check, import_job_confirm
 from core.models import ImportJob, ImportStatus
 from units.enums import Role
+from units.importers import unusable_key
 from units.models import Person, Unit
 
 pytestmark = pytest.mark.django_db
@@ -144,9 +145,46 @@ def test_units_outside_the_scope_are_not_found_even_if_they_exist(approver_a):
 def test_a_person_of_another_unit_cannot_be_overwritten_by_identifier(approver_a, people):
     job = check(approver_a, csv_bytes(PEOPLE_HEADER, f"{people.b.identifier},Tên mới,GV,TH-A,,,,"))
     assert job.status == ImportStatus.CHECKED_ERRORS
-    assert "ngoài phạm vi" in job.errors[0]["message"]
+    assert job.errors[0]["column"] == "Mã định danh"
     people.b.refresh_from_db()
     assert people.b.full_name == "Trần Thị Bích"
+
+
+def _errors(job, row):
+    return sorted((e["column"], e["message"]) for e in job.errors if e["row"] == row)
+
+
+def test_a_key_outside_the_scope_tells_nothing_of_its_holder(approver_a, people):
+    """An identifier held by someone of another school reads like any key that cannot be used:
+    not whose it is, not that they are outside the importer's scope."""
+    job = check(approver_a, csv_bytes(PEOPLE_HEADER, f"{people.b.identifier},Tên mới,GV,TH-A,,,,"))
+    [(column, message)] = _errors(job, 1)
+    assert column == "Mã định danh"
+    assert message == unusable_key(people.b.identifier)
+    for telling in ("người", "ngoài phạm vi", "đã được dùng", "đã có"):
+        assert telling not in message
+
+
+def test_a_row_with_a_key_outside_the_scope_is_checked_like_any_other(approver_a, people):
+    """Its other columns get the errors a row with an unknown identifier gets: an error list
+    cut short at the identifier would single it out."""
+    job = check(
+        approver_a,
+        csv_bytes(
+            PEOPLE_HEADER,
+            f"{people.b.identifier},Tên mới,Thầy giáo,TH-A,31/02/1980,,,",
+            "KHONG-CO-001,Tên mới,Thầy giáo,TH-A,31/02/1980,,,",
+        ),
+    )
+    outside, unknown = _errors(job, 1), _errors(job, 2)
+    assert unknown
+    assert outside == sorted([("Mã định danh", unusable_key(people.b.identifier)), *unknown])
+
+
+def test_a_unit_code_outside_the_scope_tells_nothing_of_the_unit(approver_a, tree):
+    job = check(approver_a, csv_bytes(UNIT_HEADER, "TH-B,Trường lạ,Trường,TH-A,TH,"), kind="units")
+    messages = dict(_errors(job, 1))
+    assert messages["Mã đơn vị"] == unusable_key("TH-B")
 
 
 def test_bad_choice_lists_the_accepted_values(approver_a):
