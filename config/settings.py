@@ -176,6 +176,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # A bundle whose builder has not reported progress for this long lost its worker: the periodic
 # requeue (or a redelivered task) builds it again; a live build is never built twice.
 BUNDLE_STALE_SECONDS = env.int("BUNDLE_STALE_SECONDS", default=120)
+# Claimed one-time form tokens (core.idempotency) older than this are purged daily.
+FORM_TOKEN_DAYS = env.int("FORM_TOKEN_DAYS", default=7)
 # A printed document whose HTML holds more than this many characters (embedded photos not
 # counted) is rendered by a Celery worker while the user watches the bundle progress page, not
 # inside the web request: WeasyPrint lays out about 50,000 characters a second on one core, and a

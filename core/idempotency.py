@@ -8,12 +8,15 @@ A new form opts in with `OnceFormMixin` (or `{% form_token %}` in a hand-written
 its service through `once(token=..., actor=..., action=lambda: service(...))`.
 """
 
+import datetime
 import uuid
 
 from django import forms
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import FormToken
@@ -71,3 +74,12 @@ def once(*, token: uuid.UUID | None, actor, action):
         claim.target_type, claim.target_id = target._meta.label_lower, str(target.pk)
         claim.save(update_fields=["target_type", "target_id"])
     return target, True
+
+
+def form_tokens_purge(*, now=None) -> int:
+    """Forget claims older than FORM_TOKEN_DAYS (a daily beat task): a double click or a resent
+    form comes within minutes, and the table would otherwise grow with every form sent."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.FORM_TOKEN_DAYS)
+    deleted, _by_model = FormToken.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -106,3 +106,19 @@ class TestOnce:
         once(token=token, actor=owner, action=self.make(owner, []))
         with pytest.raises(ValidationError, match="đã được gửi"):
             once(token=token, actor=other, action=self.make(other, []))
+
+    def test_claims_older_than_a_week_are_purged_daily(self, django_user_model):
+        from django_celery_beat.models import PeriodicTask
+
+        from core.tasks import purge_form_tokens
+
+        user = django_user_model.objects.create(username="a")
+        with time_machine.travel("2026-03-01 10:00 +0700", tick=False):
+            once(token=uuid.uuid4(), actor=user, action=self.make(user, []))
+        with time_machine.travel("2026-03-07 10:00 +0700", tick=False):
+            recent, _created = once(token=uuid.uuid4(), actor=user, action=self.make(user, []))
+        with time_machine.travel("2026-03-09 10:00 +0700", tick=False):
+            assert purge_form_tokens() == 1
+        assert list(FormToken.objects.values_list("target_id", flat=True)) == [str(recent.pk)]
+        beat = PeriodicTask.objects.get(task="core.purge_form_tokens")
+        assert (beat.interval.every, beat.interval.period) == (1, "days")
