@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.concurrency import VersionedFormMixin
 from core.forms import BoundedDateField, BoundedYearField, bound_dates, bound_text_fields
+from core.idempotency import OnceFormMixin
 from core.validators import DEFAULT_MAX_SUMMARY_WORDS
 from criteria.enums import NomineeCategory, Severity
 from criteria.models import EligibilityRule, Title
@@ -25,7 +26,7 @@ def _helper(label):
     return helper
 
 
-class CampaignForm(VersionedFormMixin, forms.ModelForm):
+class CampaignForm(OnceFormMixin, VersionedFormMixin, forms.ModelForm):
     categories = forms.MultipleChoiceField(
         label=_("Đối tượng được đề nghị"),
         choices=NomineeCategory.choices,
@@ -93,7 +94,7 @@ class CampaignForm(VersionedFormMixin, forms.ModelForm):
         return value
 
 
-class PhaseForm(forms.ModelForm):
+class PhaseForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Phase
         fields = ["name", "starts_on", "ends_on"]
@@ -139,7 +140,7 @@ class CriteriaChoiceForm(forms.Form):
         self.helper = _helper(_("Lưu bộ tiêu chí"))
 
 
-class RoundForm(VersionedFormMixin, forms.Form):
+class RoundForm(OnceFormMixin, VersionedFormMixin, forms.Form):
     name = forms.CharField(label=_("Tên đợt"), max_length=128)
     kind = forms.ChoiceField(label=_("Loại đợt"), choices=RoundKind.choices)
     opens_on = BoundedDateField(label=_("Mở từ ngày"), kind="event")
@@ -236,7 +237,7 @@ def unit_in_campaign(campaign, code: str) -> Unit:
     return unit
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(OnceFormMixin, forms.Form):
     round = forms.ModelChoiceField(label=_("Đợt"), queryset=None, empty_label=None)
     unit = UnitCodeField(label=_("Mã đơn vị được gia hạn"))
     deadline = BoundedDateField(label=_("Hạn mới"), kind="event")
@@ -265,7 +266,7 @@ class ChainForm(forms.Form):
         return unit_in_campaign(self.campaign, self.cleaned_data["unit"])
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(OnceFormMixin, forms.Form):
     nominee = forms.ChoiceField(label=_("Cá nhân, tập thể đăng ký"))
     title = forms.ModelChoiceField(label=_("Danh hiệu đăng ký"), queryset=None)
     note = forms.CharField(label=_("Ghi chú"), max_length=255, required=False)

@@ -17,6 +17,7 @@ from django.views.generic import DetailView, ListView
 from django.views.generic.edit import FormView
 
 from core.concurrency import StaleVersionError, stale_context
+from core.idempotency import TOKEN_FIELD, once
 from core.views import LoadMixin
 from units.enums import Role, UnitLevel, levels_lowest_first
 from units.models import Unit
@@ -157,13 +158,18 @@ class CampaignCreateView(LoginRequiredMixin, FormView):
         data = dict(form.cleaned_data)
         owner, titles = data.pop("owner_unit"), data.pop("titles")
         data.pop("version", None)
+        token = data.pop(TOKEN_FIELD, None)
         try:
-            campaign = services.campaign_create(
+            campaign, _created = once(
+                token=token,
                 actor=self.request.user,
-                owner_unit=owner,
-                template=self.template(),
-                titles=titles,
-                **data,
+                action=lambda: services.campaign_create(
+                    actor=self.request.user,
+                    owner_unit=owner,
+                    template=self.template(),
+                    titles=titles,
+                    **data,
+                ),
             )
         except ValidationError as exc:
             return form_fail(self, form, exc)
@@ -217,9 +223,15 @@ class PhaseView(ManagedCampaignMixin, FormView):
         return _("Thêm giai đoạn")
 
     def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        token = data.pop(TOKEN_FIELD, None)
         try:
-            services.phase_create(
-                actor=self.request.user, campaign=self.campaign, **form.cleaned_data
+            once(
+                token=token,
+                actor=self.request.user,
+                action=lambda: services.phase_create(
+                    actor=self.request.user, campaign=self.campaign, **data
+                ),
             )
         except ValidationError as exc:
             return self.fail(form, exc)
@@ -322,13 +334,17 @@ class RoundCreateView(ManagedCampaignMixin, FormView):
         deadlines = form.deadlines()
         fields = {k: data[k] for k in ("name", "kind", "opens_on", "year", "quarter")}
         try:
-            services.round_save(
+            once(
+                token=data.get(TOKEN_FIELD),
                 actor=self.request.user,
-                campaign=self.campaign,
-                deadlines=deadlines,
-                round_=self.round,
-                expected_version=data.get("version"),
-                **fields,
+                action=lambda: services.round_save(
+                    actor=self.request.user,
+                    campaign=self.campaign,
+                    deadlines=deadlines,
+                    round_=self.round,
+                    expected_version=data.get("version"),
+                    **fields,
+                ),
             )
         except StaleVersionError as exc:
             stored = self.get_form_class()(
@@ -431,12 +447,16 @@ class ExtensionView(ManagedCampaignMixin, FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            services.extension_grant(
+            once(
+                token=data.get(TOKEN_FIELD),
                 actor=self.request.user,
-                round_=data["round"],
-                unit=data["unit"],
-                deadline=data["deadline"],
-                reason=data["reason"],
+                action=lambda: services.extension_grant(
+                    actor=self.request.user,
+                    round_=data["round"],
+                    unit=data["unit"],
+                    deadline=data["deadline"],
+                    reason=data["reason"],
+                ),
             )
         except ValidationError as exc:
             return self.fail(form, exc)
@@ -524,12 +544,16 @@ class RegistrationView(LoginRequiredMixin, LoadMixin, FormView):
 
     def form_valid(self, form):
         try:
-            services.registration_create(
+            once(
+                token=form.cleaned_data.get(TOKEN_FIELD),
                 actor=self.request.user,
-                campaign=self.campaign,
-                title=form.cleaned_data["title"],
-                note=form.cleaned_data["note"],
-                **form.nominee_kwargs(),
+                action=lambda: services.registration_create(
+                    actor=self.request.user,
+                    campaign=self.campaign,
+                    title=form.cleaned_data["title"],
+                    note=form.cleaned_data["note"],
+                    **form.nominee_kwargs(),
+                ),
             )
         except ValidationError as exc:
             return form_fail(self, form, exc)

@@ -44,3 +44,10 @@ def campaign_gl(admin_gl, tree):
         period_start=datetime.date(2026, 1, 1),
         period_end=datetime.date(2026, 12, 31),
     )
+
+
+@pytest.fixture
+def round_(campaign, admin_dn):
+    return services.rounds_generate_quarterly(
+        actor=admin_dn, campaign=campaign, year=2026, deadline_day=3, gap_days=7, quarters=[1]
+    )[0]

@@ -90,3 +90,46 @@ def test_campaign_and_round_dates_far_from_today_are_refused(client, campaign, a
     )
     assert "nằm ngoài khoảng hợp lệ" in response.text
     assert not campaign.rounds.exists()
+
+
+def test_a_double_click_on_the_campaign_admins_create_forms_saves_once(
+    client, campaign, round_, admin_dn
+):
+    """Round, phase and extension forms carry a one-time token: the same form sent twice (a
+    double click, a resend after a slow answer) saves once and lands where the first went."""
+    from core.idempotency import TOKEN_FIELD
+
+    client.force_login(admin_dn)
+    forms = {
+        "round_create": {
+            "name": "Đợt bổ sung",
+            "kind": "ad_hoc",
+            "opens_on": "2026-05-01",
+            "year": 2026,
+            "deadline_school": "2026-05-10",
+            "deadline_commune": "2026-05-15",
+            "deadline_province": "2026-05-20",
+        },
+        "phase": {"name": "Giai đoạn 1", "starts_on": "2026-01-01", "ends_on": "2026-06-30"},
+        "extension": {
+            "round": round_.pk,
+            "unit": "TH-A",
+            "deadline": "2026-04-08",
+            "reason": "Trường có giáo viên đi tập huấn",
+        },
+    }
+    for name, data in forms.items():
+        url = reverse(f"campaigns:{name}", args=[campaign.code])
+        token = client.get(url).context["form"][TOKEN_FIELD].value()
+        first = client.post(url, {**data, TOKEN_FIELD: token})
+        second = client.post(url, {**data, TOKEN_FIELD: token})
+        assert (first.status_code, second.status_code) == (302, 302), name
+        assert second["Location"] == first["Location"], name
+    assert campaign.rounds.filter(name="Đợt bổ sung").count() == 1
+    assert campaign.phases.count() == 1
+    assert round_.extensions.count() == 1
+    # A form rendered anew is a new request: another phase is refused for its dates, not lost.
+    url = reverse("campaigns:phase", args=[campaign.code])
+    token = client.get(url).context["form"][TOKEN_FIELD].value()
+    again = client.post(url, {**forms["phase"], TOKEN_FIELD: token})
+    assert "trùng thời gian" in " ".join(again.context["form"].non_field_errors())

@@ -27,13 +27,6 @@ CONFIG_PAGES = [
 POST_ACTIONS = ["open", "close"]
 
 
-@pytest.fixture
-def round_(campaign, admin_dn):
-    return services.rounds_generate_quarterly(
-        actor=admin_dn, campaign=campaign, year=2026, deadline_day=3, gap_days=7, quarters=[1]
-    )[0]
-
-
 def test_the_admin_of_another_province_gets_404_everywhere(client, campaign, round_, admin_gl):
     client.force_login(admin_gl)
     code = campaign.code
