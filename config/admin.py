@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from units.two_factor import admin_otp_satisfied, is_enrolled
+from accounts.two_factor import admin_otp_satisfied, is_enrolled
 
 
 class PortalAdminSite(AdminSite):

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "core",
     "units",
+    "accounts",
     "criteria",
     "campaigns",
     "nominations",
@@ -80,8 +81,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "core.middleware.private_when_logged_in",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "units.security.IdleTimeoutMiddleware",  # after messages: it tells why you were logged out
-    "units.security.SuperuserSecondFactorMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",  # after messages: it tells why you were logged out
+    "accounts.middleware.SuperuserSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into our login page
@@ -102,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "units.context_processors.memberships",
+                "accounts.context_processors.two_factor",
                 "notifications.context_processors.bell",
             ],
         },
@@ -195,6 +197,8 @@ DELIVERY_IN_DOUBT_MINUTES = env.int("DELIVERY_IN_DOUBT_MINUTES", default=15)
 NOTIFICATION_CHANNELS = env.list("NOTIFICATION_CHANNELS", default=["email"])
 
 # --- Authentication -------------------------------------------------------------------------
+# The user model stays in `units` though login lives in `accounts`: moving a swappable model to
+# another app means rewriting every migration that points at it, for no gain in behaviour.
 AUTH_USER_MODEL = "units.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username + address
@@ -219,14 +223,14 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)  # a wor
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Idle expiry: a session unused for this long is logged out (0 turns it off). Not done with
 # SESSION_SAVE_EVERY_REQUEST + a short SESSION_COOKIE_AGE, which writes the session row on every
-# request (each bell poll, each photo); units.security.IdleTimeoutMiddleware stores the last
+# request (each bell poll, each photo); accounts.middleware.IdleTimeoutMiddleware stores the last
 # activity at most once a minute instead. Two hours, because a dossier summary is typed in one
 # go without a request, and an expired session would lose it on submit.
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=60 * 60 * 2)
 
 # Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username
 # from one address, that pair is refused for LOGIN_LOCKOUT_MINUTES. The refusal reads exactly
-# like a wrong password (units.security.lockout_response), so it tells nothing about whether
+# like a wrong password (accounts.security.lockout_response), so it tells nothing about whether
 # the account exists. Unlock early: `python manage.py axes_reset_username <username>`.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
@@ -235,12 +239,12 @@ AXES_RESET_ON_SUCCESS = True
 # A refused attempt during the lockout does not restart the clock: "try again in 15 minutes"
 # stays true for the official at the keyboard.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_LOCKOUT_CALLABLE = "units.security.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "units.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 AXES_DISABLE_ACCESS_LOG = True  # successful logins and logouts go to our AuditEvent instead
 # Password reset e-mails: at most PASSWORD_RESET_PER_ADDRESS requests from one client address and
 # PASSWORD_RESET_PER_EMAIL for one e-mail address in PASSWORD_RESET_WINDOW_MINUTES; beyond, the
-# page answers as always but sends nothing (units.security.password_reset_throttled).
+# page answers as always but sends nothing (accounts.security.password_reset_throttled).
 PASSWORD_RESET_PER_ADDRESS = env.int("PASSWORD_RESET_PER_ADDRESS", default=10)
 PASSWORD_RESET_PER_EMAIL = env.int("PASSWORD_RESET_PER_EMAIL", default=3)
 PASSWORD_RESET_WINDOW_MINUTES = env.int("PASSWORD_RESET_WINDOW_MINUTES", default=60)
@@ -251,7 +255,7 @@ TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Two-factor login (django-otp, TOTP + backup codes) for approvers and system admins who turn it
 # on in "Bảo mật tài khoản". OTP_REQUIRED_FOR_ADMIN: the Django admin (/quan-tri/) only opens to
 # a session verified with a code, so staff must enrol first; a superuser's session opens no page
-# at all before that (units.security.SuperuserSecondFactorMiddleware).
+# at all before that (accounts.middleware.SuperuserSecondFactorMiddleware).
 OTP_REQUIRED_FOR_ADMIN = env.bool("OTP_REQUIRED_FOR_ADMIN", default=not DEBUG)
 OTP_TOTP_ISSUER = "ThiDua GDDT"
 OTP_LOGIN_TIMEOUT = 5 * 60  # seconds between the password step and the code step

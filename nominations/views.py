@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from accounts.security import client_ip
 from campaigns.enums import CampaignStatus
 from campaigns.models import Round
 from campaigns.selectors import (
@@ -35,7 +36,6 @@ from core.storage import open_stored
 from core.validators import photo_content_type
 from core.views import LoadMixin
 from units.enums import Role
-from units.security import client_ip
 from units.selectors import has_role_at, scope_paths
 from units.session import active_membership
 

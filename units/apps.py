@@ -7,16 +7,4 @@ class UnitsConfig(AppConfig):
     verbose_name = _("Đơn vị và nhân sự")
 
     def ready(self):
-        from axes.signals import user_locked_out
-        from django.contrib.auth import signals
-
-        from . import (
-            importers,  # noqa: F401  (registers the unit and people importers)
-            security,
-        )
-
-        # Logins, failed logins, logouts and lockouts go to the audit log.
-        signals.user_logged_in.connect(security.on_logged_in, dispatch_uid="audit_login")
-        signals.user_logged_out.connect(security.on_logged_out, dispatch_uid="audit_logout")
-        signals.user_login_failed.connect(security.on_login_failed, dispatch_uid="audit_failed")
-        user_locked_out.connect(security.on_locked_out, dispatch_uid="audit_lockout")
+        from . import importers  # noqa: F401  (registers the unit and people importers)

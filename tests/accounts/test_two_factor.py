@@ -12,8 +12,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import two_factor
 from core.models import AuditEvent
-from units import two_factor
 from units.enums import Role
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """Login throttling (django-axes), what the login and password reset pages reveal, the audit of
-logins and of downloads of personal data, the client address behind proxies, idle expiry and
-other sessions after a password change."""
+logins, the client address behind proxies, idle expiry and other sessions after a password
+change. The audit of downloads of personal data is in tests/security/test_audited_downloads.py."""
 
 import datetime
 import io
@@ -15,13 +15,6 @@ from django.test import Client
 from django.urls import reverse
 
 from core.models import AuditEvent
-from tests.nominations.conftest import (  # noqa: F401  (the nomination fixtures, shared)
-    campaign,
-    clock,
-    new_nomination,
-    users,
-)
-from tests.nominations.conftest import photo as jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -235,28 +228,6 @@ def test_login_failure_lockout_and_logout_are_audited(client, nominator_a, limit
     assert lockout.data["ip"] == "127.0.0.1"
 
 
-def test_downloads_of_photos_are_audited(client, users, new_nomination, clock, tree):  # noqa: F811
-    from tests.factories import PersonFactory
-
-    person = PersonFactory(unit=tree.school_a, photo=jpeg())
-    nomination = new_nomination()
-    client.force_login(users.principal)
-    AuditEvent.objects.all().delete()
-
-    response = client.get(reverse("units:person_photo", args=[person.pk]))
-    assert response.status_code == 200
-    b"".join(response.streaming_content)
-    response = client.get(reverse("nominations:photo", args=[nomination.pk]))
-    assert response.status_code == 200
-    b"".join(response.streaming_content)
-
-    events = list(AuditEvent.objects.order_by("pk"))
-    assert [(e.action, e.actor, e.target_id) for e in events] == [
-        ("person.photo", users.principal, str(person.pk)),
-        ("nomination.photo", users.principal, str(nomination.pk)),
-    ]
-
-
 # --- sessions ----------------------------------------------------------------------------------
 def test_an_idle_session_is_logged_out_and_told_why(client, nominator_a, settings):
     settings.SESSION_IDLE_TIMEOUT = 30 * 60
@@ -278,7 +249,7 @@ def test_an_idle_session_is_logged_out_and_told_why(client, nominator_a, setting
 
 
 def test_idle_tracking_writes_the_session_at_most_once_a_minute(client, nominator_a, settings):
-    from units.security import LAST_ACTIVITY_KEY
+    from accounts.security import LAST_ACTIVITY_KEY
 
     start = datetime.datetime(2026, 3, 16, 3, 0, tzinfo=datetime.UTC)
     with time_machine.travel(start, tick=False) as t:

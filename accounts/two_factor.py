@@ -23,9 +23,9 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.audit import audit
-
-from .enums import Role
-from .selectors import scope_paths
+from units.enums import Role
+from units.models import User
+from units.selectors import scope_paths
 
 BACKUP_CODE_COUNT = 10
 MAX_CODE_FAILURES = 5
@@ -169,8 +169,6 @@ def pending_start(request, user, *, next_url: str) -> None:
 
 def pending_user(request):
     """The user who gave the right password in this session a moment ago, or None."""
-    from .models import User
-
     pending = request.session.get(PENDING_KEY)
     if not pending or time.time() - pending["at"] > settings.OTP_LOGIN_TIMEOUT:
         return None

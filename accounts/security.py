@@ -1,4 +1,6 @@
-"""Login security: the client's address, the login audit trail, the lockout page, idle expiry.
+"""Login security: the client's address, the login audit trail, the lockout page, password reset
+throttling. The two middlewares (idle expiry, the superuser's second factor) are in
+accounts/middleware.py.
 
 - The client's address is REMOTE_ADDR unless TRUSTED_PROXY_COUNT says how many reverse
   proxies stand in front of us; only then is X-Forwarded-For read (from the right, where our
@@ -7,8 +9,6 @@
   written to the audit log with the address and a shortened user agent.
 - Password reset e-mails are limited per client address and per e-mail address; a request over
   either limit gets the same page as any other and no e-mail.
-- With OTP_REQUIRED_FOR_ADMIN, a superuser's session must be verified with a code before any
-  page but the login and two-factor pages.
 - A locked-out attempt is answered by the login page with the same message and status as a
   wrong password: neither says whether the account exists (django-axes locks the username as
   typed, existing or not).
@@ -17,22 +17,14 @@
 import time
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth import SESSION_KEY, logout
-from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.shortcuts import redirect
 from django.utils.crypto import salted_hmac
-from django.utils.translation import gettext as _
 
 from core.audit import audit
-
-from .two_factor import admin_otp_satisfied, is_enrolled
 
 USER_AGENT_LENGTH = 200
 USERNAME_LENGTH = 150
 LAST_ACTIVITY_KEY = "last_activity"
-ACTIVITY_WRITE_EVERY = 60  # seconds: the session row is written at most this often for idle expiry
 
 
 def client_ip(request) -> str:
@@ -94,8 +86,8 @@ def on_locked_out(sender, request, username, ip_address, **kwargs):
 
 def lockout_response(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE: the login page, answered as for a wrong password."""
-    from .auth_views import PortalLoginView
     from .forms import LockedOutLoginForm
+    from .views import PortalLoginView
 
     response = PortalLoginView.as_view(authentication_form=LockedOutLoginForm)(request)
     return response.render()  # made inside the middleware chain, after Django renders responses
@@ -119,6 +111,7 @@ def password_reset_throttled(request, email: str) -> bool:
     window = settings.PASSWORD_RESET_WINDOW_MINUTES * 60
     address = client_ip(request)
     email = email.strip().lower()[:USERNAME_LENGTH]
+    # The salt keeps the app's old name: a new one would restart every open window at deploy.
     digest = salted_hmac("units.password-reset", email).hexdigest()
     over = []
     if _counted(f"reset-ip:{address}", window) > settings.PASSWORD_RESET_PER_ADDRESS:
@@ -134,77 +127,3 @@ def password_reset_throttled(request, email: str) -> bool:
             **client_data(request),
         )
     return bool(over)
-
-
-# --- idle expiry ----------------------------------------------------------------------------
-class IdleTimeoutMiddleware:
-    """Logs out a session left unused for SESSION_IDLE_TIMEOUT seconds (see config/settings.py
-    for why this is not SESSION_SAVE_EVERY_REQUEST). The request then goes on as anonymous:
-    a page that needs a login redirects to it, a public page simply shows."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        timeout = settings.SESSION_IDLE_TIMEOUT
-        if timeout and SESSION_KEY in request.session:
-            now = int(time.time())
-            last = request.session.get(LAST_ACTIVITY_KEY)
-            if last is not None and now - last > timeout:
-                request.logout_reason = "idle"
-                logout(request)
-                messages.info(
-                    request,
-                    _("Phiên làm việc đã hết hạn vì lâu không thao tác. Hãy đăng nhập lại."),
-                )
-            elif last is None or now - last >= ACTIVITY_WRITE_EVERY:
-                request.session[LAST_ACTIVITY_KEY] = now
-        return self.get_response(request)
-
-
-# --- the superuser's second factor ------------------------------------------------------------
-# What a superuser's session that has not proved the code may still open: the way to prove it.
-SECOND_FACTOR_OPEN = frozenset(
-    {
-        "login",
-        "login_code",
-        "logout",
-        "account_security",
-        "two_factor_start",
-        "two_factor_confirm",
-        "healthz",
-        "set_language",
-    }
-)
-
-
-class SuperuserSecondFactorMiddleware:
-    """With OTP_REQUIRED_FOR_ADMIN, a superuser's session opens nothing before it is verified
-    with a code, not only the admin: a superuser can change every unit's data from the portal's
-    own pages, so a stolen password alone must not be enough. Answered as the admin answers
-    (config/admin.py): enrolled, log in again with the code; not enrolled, enrol first."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        user = request.user
-        if not (user.is_authenticated and user.is_superuser) or admin_otp_satisfied(user):
-            return None
-        if request.resolver_match.url_name in SECOND_FACTOR_OPEN:
-            return None
-        if is_enrolled(user):
-            request.logout_reason = "second_factor"
-            logout(request)
-            return redirect_to_login(request.get_full_path())
-        messages.warning(
-            request,
-            _(
-                "Tài khoản quản trị hệ thống yêu cầu xác thực hai bước. Hãy bật xác thực hai "
-                "bước ở đây; sau đó các trang khác sẽ mở như thường."
-            ),
-        )
-        return redirect("account_security")

@@ -1,7 +1,8 @@
 """Login with an optional second step, and the account security page (two-factor login).
 
-Thin: the rules and the writes are in units/two_factor.py; throttling of passwords is
-django-axes' (units/security.py), throttling of codes django-otp's.
+Thin: the rules and the writes are in accounts/two_factor.py; throttling of passwords is
+django-axes' (accounts/security.py), throttling of codes django-otp's. Password change and the
+reset steps after the request are Django's own views (accounts/urls.py).
 """
 
 import django_otp
