@@ -165,6 +165,13 @@ def bundle_build(export: Export) -> Export:
     return export
 
 
+def bundle_fail(export_id: int, *, error: str) -> None:
+    """A build that raised: its page shows the failure (a finished build is never overridden)."""
+    Export.objects.filter(pk=export_id, status=ExportStatus.RUNNING).update(
+        status=ExportStatus.FAILED, error=error[:2000]
+    )
+
+
 def _write_zip(spool, export: Export, nominations) -> None:
     # PDFs and photos are compressed already; deflating them again costs time for nothing.
     with zipfile.ZipFile(spool, "w", zipfile.ZIP_STORED) as archive:

@@ -7,7 +7,7 @@ from celery.signals import worker_ready
 
 from . import bundles, large_prints
 from .documents import sweep_font_folders
-from .models import Export, ExportKind, ExportStatus
+from .models import ExportKind
 
 logger = logging.getLogger(__name__)
 
@@ -24,9 +24,7 @@ def build_bundle(*, export_id: int) -> None:
         build(export)
     except Exception as exc:
         logger.exception("export %s failed", export_id)
-        Export.objects.filter(pk=export_id, status=ExportStatus.RUNNING).update(
-            status=ExportStatus.FAILED, error=str(exc)[:2000]
-        )
+        bundles.bundle_fail(export_id, error=str(exc))
         raise
 
 
