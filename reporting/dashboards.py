@@ -12,13 +12,12 @@ completion table counts, for each unit, the dossiers whose chain runs through it
 - *by level*: the level of the unit holding the dossier now (`current_unit`);
 - *trend*, per round of the campaign: all dossiers; "sent up" = left their nominating unit at
   least once (`max_position >= 1`) and not withdrawn; "recognised" = a decision was recorded;
-- *completion*, per unit: "sent up" = left that unit upward at least once and not withdrawn (what
-  the reminders count); "counting" = left it and still count against its quota (under review
-  above, approved, recognised: `nominations.services.quota_used`); the quota is shown through
-  `QuotaStatus` with that count; the deadline is `deadline_for` (the unit's extension, else its
-  level's). The target is met when every quota target of the unit's level is reached; a school
-  without a target is expected to send one dossier (the reminders' convention); a unit without
-  either has no target. Overdue = the deadline has passed and the target is not met. Laggards
+- *completion*, per unit: sent, counting and waiting as `nominations.progress` defines them (the
+  reminders and the quota guard count the same); the quota is shown through `QuotaStatus` with
+  the counting number; the deadline is `deadline_for` (the unit's extension, else its level's).
+  The target is `nominations.progress.target`, met when every quota target of the unit's level
+  is reached; a school without a target is expected to send one dossier. Overdue = the deadline
+  has passed and the target is not met. Laggards
   first: overdue, then behind, then no target, then done; within each, the largest shortfall,
   then the fewest counting.
 
@@ -41,15 +40,17 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, Extension, Quota, Round, RoundDeadline
 from campaigns.selectors import QuotaStatus, campaigns_visible_to, deadline_for
-from nominations.enums import QUOTA_STATES, State
+from nominations.enums import State
 from nominations.models import ChainStep, Nomination
+from nominations.progress import step_counts, totals
+from nominations.progress import target as progress_target
 from nominations.selectors import nominations_visible_to
 from units.enums import UnitLevel, levels_lowest_first
 from units.models import Unit
@@ -234,24 +235,22 @@ def _children(unit: Unit, round_: Round) -> list[Unit]:
 
 def _row(unit, counts, quotas, round_, today, *, decides: bool) -> dict:
     by_category = counts.get(unit.pk, {})
-    sent = sum(c["sent"] for c in by_category.values())
-    used = sum(c["used"] for c in by_category.values())
-    waiting = sum(c["waiting"] for c in by_category.values())
+    sent, used, waiting = totals(by_category).values()
     statuses = []
     if not decides:
         statuses = [
             QuotaStatus(q, by_category.get(q.category, {}).get("used", 0) if q.category else used)
             for q in quotas.get(unit.level, [])
         ]
+    target = progress_target(quotas.get(unit.level, []), unit.level, decides=decides)
     targets = [s for s in statuses if s.quota.min_target is not None]
-    if targets:
-        target = sum(s.quota.min_target for s in targets)
+    if target is None:
+        met, shortfall = None, 0
+    elif targets:
         met = all(s.target_met for s in targets)
         shortfall = sum(max(s.quota.min_target - s.used, 0) for s in targets)
-    elif unit.level == UnitLevel.SCHOOL and not decides:
-        target, met, shortfall = 1, used >= 1, max(1 - used, 0)
     else:
-        target, met, shortfall = None, None, 0
+        met, shortfall = used >= target, max(target - used, 0)
     deadline = deadline_for(round_, unit)
     overdue = deadline is not None and today > deadline and met is False
     return {
@@ -292,34 +291,9 @@ def completion(user, unit: Unit, round_: Round, today: datetime.date) -> dict:
         quotas[quota.level].append(quota)
     units = [unit, *_children(unit, round_)]
     visible = nominations_visible_to(user).filter(round=round_).values("pk")
-    counts: dict[int, dict[str, dict]] = defaultdict(dict)
-    for row in (
+    counts = step_counts(
         ChainStep.objects.filter(unit_id__in=[u.pk for u in units], nomination__in=visible)
-        .order_by()
-        .values("unit_id", "nomination__category")
-        .annotate(
-            sent=Count(
-                "pk",
-                filter=Q(position__lt=F("nomination__max_position"))
-                & ~Q(nomination__state=State.WITHDRAWN),
-            ),
-            used=Count(
-                "pk",
-                filter=Q(
-                    nomination__state__in=QUOTA_STATES,
-                    nomination__position__gt=F("position"),
-                ),
-            ),
-            waiting=Count(
-                "pk",
-                filter=Q(
-                    nomination__state=State.UNDER_REVIEW,
-                    nomination__current_unit=F("unit"),
-                ),
-            ),
-        )
-    ):
-        counts[row["unit_id"]][row["nomination__category"]] = row
+    )
     own = _row(unit, counts, quotas, round_, today, decides=unit.pk == campaign.owner_unit_id)
     children = [_row(child, counts, quotas, round_, today, decides=False) for child in units[1:]]
     children.sort(key=lambda r: (STATUS_ORDER[r["status"]], -r["shortfall"], r["used"], r["name"]))
