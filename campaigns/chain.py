@@ -7,11 +7,13 @@ of its first move after that day, or else today's parent. Levels that do not exi
 are simply not on the path: a THPT school goes straight to the Sở.
 """
 
+import bisect
+
 from django.utils.translation import gettext as _
 
 from units.models import Unit, UnitMove
 
-from .selectors import deadline_for
+from .selectors import days_left, deadline_for, rounds_of
 
 
 class ChainError(ValueError):
@@ -75,6 +77,28 @@ def nomination_chain(*, campaign, round_, title, nominating_unit: Unit) -> list[
     return chain_from(nominating_unit, campaign=campaign, day=round_.opens_on, title=title)
 
 
+def chains_on_days(unit: Unit, *, campaign, days, title=None) -> dict:
+    """`chain_from` for each of `days` (a day maps to its chain, or to the ChainError that says
+    why there is none). The tree changes only on a move day, so the days between two moves share
+    one walk up the tree: a preview over many rounds costs the queries of a few."""
+    moves = sorted(set(UnitMove.objects.values_list("moved_on", flat=True)))
+    walked, chains = {}, {}
+    for day in days:
+        stretch = bisect.bisect_right(moves, day)
+        if stretch not in walked:
+            try:
+                walked[stretch] = chain_from(unit, campaign=campaign, day=day, title=title)
+            except ChainError:
+                walked[stretch] = None
+        try:
+            chains[day] = walked[stretch] or chain_from(
+                unit, campaign=campaign, day=day, title=title
+            )
+        except ChainError as exc:  # walked again for a message that names this day
+            chains[day] = exc
+    return chains
+
+
 def deadline_in_chain(round_, chain: list[Unit], position: int):
     """(unit, day): the deadline of the unit at `position`, or of the first unit above it that
     has one (a subject team has none of its own: it works to its school's)."""
@@ -83,3 +107,31 @@ def deadline_in_chain(round_, chain: list[Unit], position: int):
         if day is not None:
             return unit, day
     return chain[position], None
+
+
+def chain_preview(campaign, unit: Unit, *, title, today) -> tuple[list[Unit], list[dict]]:
+    """What the campaign's chain preview shows: the chain on today's tree, then per round the
+    chain a dossier from `unit` would climb in it with the deadline each unit works to. Raises
+    ChainError when today's tree gives no chain."""
+    chain = chain_from(unit, campaign=campaign, day=today, title=title)
+    rounds = list(rounds_of(campaign))
+    chains = chains_on_days(unit, campaign=campaign, days={r.opens_on for r in rounds}, title=title)
+    rows = []
+    for round_ in rounds:
+        units = chains[round_.opens_on]
+        if isinstance(units, ChainError):
+            rows.append({"round": round_, "cells": [], "problem": str(units)})
+            continue
+        cells = []
+        for position, step in enumerate(units):
+            source, day = deadline_in_chain(round_, units, position)
+            cells.append(
+                {
+                    "unit": step,
+                    "day": day,
+                    "days_left": days_left(day, today=today) if day else None,
+                    "from": source if source != step else None,
+                }
+            )
+        rows.append({"round": round_, "cells": cells})
+    return chain, rows

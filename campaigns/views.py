@@ -23,7 +23,7 @@ from units.models import Unit
 from units.session import active_membership
 
 from . import selectors, services
-from .chain import ChainError, chain_from, deadline_in_chain
+from .chain import ChainError, chain_preview
 from .forms import (
     CampaignForm,
     CampaignRuleForm,
@@ -460,33 +460,15 @@ class ChainView(ManagedCampaignMixin, FormView):
         form = self.get_form()
         chain, rows = None, []
         if form.is_bound and form.is_valid():
-            unit, title = form.cleaned_data["unit"], form.cleaned_data["title"]
-            today = timezone.localdate()
             try:
-                chain = chain_from(unit, campaign=self.campaign, day=today, title=title)
+                chain, rows = chain_preview(
+                    self.campaign,
+                    form.cleaned_data["unit"],
+                    title=form.cleaned_data["title"],
+                    today=timezone.localdate(),
+                )
             except ChainError as exc:
                 form.add_error("unit", str(exc))
-            # Each round climbs the tree as it stood when the round opened, as a dossier would.
-            for round_ in selectors.rounds_of(self.campaign) if chain else []:
-                try:
-                    units = chain_from(
-                        unit, campaign=self.campaign, day=round_.opens_on, title=title
-                    )
-                except ChainError as exc:
-                    rows.append({"round": round_, "cells": [], "problem": str(exc)})
-                    continue
-                cells = []
-                for position, step in enumerate(units):
-                    source, day = deadline_in_chain(round_, units, position)
-                    cells.append(
-                        {
-                            "unit": step,
-                            "day": day,
-                            "days_left": selectors.days_left(day, today=today) if day else None,
-                            "from": source if source != step else None,
-                        }
-                    )
-                rows.append({"round": round_, "cells": cells})
         return self.render_to_response(self.get_context_data(form=form, chain=chain, rows=rows))
 
 

@@ -17,9 +17,8 @@ completion table counts, for each unit, the dossiers whose chain runs through it
   the counting number; the deadline is `deadline_for` (the unit's extension, else its level's).
   The target is `nominations.progress.target`, met when every quota target of the unit's level
   is reached; a school without a target is expected to send one dossier. Overdue = the deadline
-  has passed and the target is not met. Laggards
-  first: overdue, then behind, then no target, then done; within each, the largest shortfall,
-  then the fewest counting.
+  has passed and the target is not met. Laggards first: overdue, then behind, then no target,
+  then done; within each, the largest shortfall, then the fewest counting.
 
 **Caching.** The numbers of one dashboard (unit, campaign, round, day) are cached for
 `DASHBOARD_CACHE_SECONDS` (60 s by default) under a key that also holds the viewer's scope (the

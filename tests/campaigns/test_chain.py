@@ -108,3 +108,33 @@ def test_the_preview_says_when_the_unit_would_decide_for_itself(client, campaign
     )
     assert page.context["chain"] is None
     assert "không tự đề nghị cho chính mình" in str(page.context["form"].errors["unit"])
+
+
+def test_the_preview_costs_the_same_queries_for_three_times_the_rounds(
+    client, campaign, round_, admin_dn, moved_school
+):
+    """Rounds that open between the same two unit moves share one walk up the tree: quarter 1
+    opened before TH-MOI moved, quarters 2 to 4 after it, so four rounds cost what two do."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(admin_dn)
+    url = reverse("campaigns:chain", args=[campaign.code])
+
+    def queries(code: str, rounds: int) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url, {"unit": code})
+        assert len(page.context["rows"]) == rounds
+        return len(captured)
+
+    def add(quarters):
+        services.rounds_generate_quarterly(
+            actor=admin_dn, campaign=campaign, year=2026, deadline_day=3, gap_days=7,
+            quarters=quarters,
+        )  # fmt: skip
+
+    assert queries("TH-A", 1)
+    add([2])
+    two_rounds = (queries("TH-MOI", 2), queries("TH-A", 2))
+    add([3, 4])
+    assert (queries("TH-MOI", 4), queries("TH-A", 4)) == two_rounds
