@@ -4,10 +4,13 @@ reminder sweep, the yearly report, the printed lists and the transition's quota 
 conditions themselves are `querysets.SENT`, `COUNTING` and `WAITING`; the deadline a unit sees
 (its extension, else its level's) is `campaigns.selectors.deadline_for`."""
 
+import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
+from campaigns.selectors import QuotaStatus, deadline_for
 from units.enums import UnitLevel
 
 from .models import ChainStep, Nomination
@@ -70,3 +73,54 @@ def target(quotas, level: str, *, decides: bool = False) -> int | None:
     if targets:
         return sum(targets)
     return 1 if level == DEFAULT_TARGET_LEVEL else None
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a unit stands in a round against its quotas, its target and its deadline."""
+
+    statuses: list[QuotaStatus]
+    target: int | None
+    met: bool | None  # None: no target
+    shortfall: int  # what is missing of the target (per category where the quota has one)
+    deadline: datetime.date | None
+    overdue: bool
+
+
+def standing(
+    round_,
+    unit,
+    by_category: dict[str, dict],
+    *,
+    today: datetime.date,
+    decides: bool = False,
+    quotas=None,
+) -> Standing:
+    """`by_category` is the unit's entry of `step_counts`; `quotas` the round's quotas in the
+    order to show them (by default as stored); the round brings its quotas and extensions
+    prefetched. Met means every quota target of the level is reached, each with the
+    dossiers of its own category (a collective target is not met by teachers), or, for the
+    default target, with what counts; overdue means the deadline passed with the target unmet."""
+    used = totals(by_category)["used"]
+    quotas = round_.quotas.all() if quotas is None else quotas
+    level_quotas = [q for q in quotas if q.level == unit.level]
+    statuses = (
+        []
+        if decides
+        else [
+            QuotaStatus(q, by_category.get(q.category, {}).get("used", 0) if q.category else used)
+            for q in level_quotas
+        ]
+    )
+    goal = target(level_quotas, unit.level, decides=decides)
+    with_target = [s for s in statuses if s.quota.min_target is not None]
+    if goal is None:
+        met, shortfall = None, 0
+    elif with_target:
+        met = all(s.target_met for s in with_target)
+        shortfall = sum(max(s.quota.min_target - s.used, 0) for s in with_target)
+    else:
+        met, shortfall = used >= goal, max(goal - used, 0)
+    deadline = deadline_for(round_, unit)
+    overdue = deadline is not None and today > deadline and met is False
+    return Standing(statuses, goal, met, shortfall, deadline, overdue)

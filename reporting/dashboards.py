@@ -33,7 +33,7 @@ import datetime
 import hashlib
 import logging
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -45,11 +45,10 @@ from django.utils import timezone
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, Extension, Quota, Round, RoundDeadline
-from campaigns.selectors import QuotaStatus, campaigns_visible_to, deadline_for
+from campaigns.selectors import campaigns_visible_to
 from nominations.enums import State
 from nominations.models import ChainStep, Nomination
-from nominations.progress import step_counts, totals
-from nominations.progress import target as progress_target
+from nominations.progress import standing, step_counts, totals
 from nominations.selectors import nominations_visible_to
 from units.enums import UnitLevel, levels_lowest_first
 from units.models import Unit
@@ -235,23 +234,8 @@ def _children(unit: Unit, round_: Round) -> list[Unit]:
 def _row(unit, counts, quotas, round_, today, *, decides: bool) -> dict:
     by_category = counts.get(unit.pk, {})
     sent, used, waiting = totals(by_category).values()
-    statuses = []
-    if not decides:
-        statuses = [
-            QuotaStatus(q, by_category.get(q.category, {}).get("used", 0) if q.category else used)
-            for q in quotas.get(unit.level, [])
-        ]
-    target = progress_target(quotas.get(unit.level, []), unit.level, decides=decides)
-    targets = [s for s in statuses if s.quota.min_target is not None]
-    if target is None:
-        met, shortfall = None, 0
-    elif targets:
-        met = all(s.target_met for s in targets)
-        shortfall = sum(max(s.quota.min_target - s.used, 0) for s in targets)
-    else:
-        met, shortfall = used >= target, max(target - used, 0)
-    deadline = deadline_for(round_, unit)
-    overdue = deadline is not None and today > deadline and met is False
+    state = standing(round_, unit, by_category, today=today, decides=decides, quotas=quotas)
+    target, shortfall, deadline = state.target, state.shortfall, state.deadline
     return {
         "code": unit.code,
         "name": unit.name,
@@ -260,7 +244,8 @@ def _row(unit, counts, quotas, round_, today, *, decides: bool) -> dict:
         "used": used,
         "waiting": waiting,
         "quotas": [
-            (s.quota.category, s.quota.max_forward, s.quota.min_target, s.used) for s in statuses
+            (s.quota.category, s.quota.max_forward, s.quota.min_target, s.used)
+            for s in state.statuses
         ],
         "target": target,
         # Of the target, how much is reached (a collective target is not met by teachers).
@@ -268,10 +253,12 @@ def _row(unit, counts, quotas, round_, today, *, decides: bool) -> dict:
         "deadline": deadline,
         "extended": any(e.unit_id == unit.pk for e in round_.extensions.all()),
         "days_left": (deadline - today).days if deadline else None,
-        "met": met,
-        "overdue": overdue,
+        "met": state.met,
+        "overdue": state.overdue,
         "shortfall": shortfall,
-        "status": "overdue" if overdue else {False: "behind", True: "done", None: "none"}[met],
+        "status": "overdue"
+        if state.overdue
+        else {False: "behind", True: "done", None: "none"}[state.met],
     }
 
 
@@ -281,13 +268,11 @@ def completion(user, unit: Unit, round_: Round, today: datetime.date) -> dict:
     campaign = round_.campaign
     if not unit.path.startswith(campaign.owner_unit.path):
         return {"own": None, "children": [], "outside": True}
-    quotas = defaultdict(list)
     order = {code: i for i, code in enumerate(campaign.categories)}
     # The quota for every category first, then the campaign's categories in its own order.
-    for quota in sorted(
+    quotas = sorted(
         round_.quotas.all(), key=lambda q: (q.category != "", order.get(q.category, 99))
-    ):
-        quotas[quota.level].append(quota)
+    )
     units = [unit, *_children(unit, round_)]
     visible = nominations_visible_to(user).filter(round=round_).values("pk")
     counts = step_counts(

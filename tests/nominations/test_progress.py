@@ -1,9 +1,11 @@
 """Round progress (`nominations.progress`): what a unit sent, what counts against its quota,
 what waits at it and what it is expected to send, as every page and the sweep count them."""
 
+import datetime
+
 import pytest
 
-from campaigns.models import Quota
+from campaigns.models import Extension, Quota, Round
 from nominations import progress
 from nominations.enums import Action
 from nominations.models import ChainStep
@@ -67,3 +69,19 @@ def test_the_target_is_the_quota_targets_else_one_dossier_from_a_school(campaign
     # A sub-unit nominates through its school and is not expected to send one of its own.
     assert progress.target(quotas, UnitLevel.SUBUNIT) is None
     assert progress.target(quotas, UnitLevel.COMMUNE) is None
+
+
+def test_a_school_that_sent_nothing_is_overdue_after_its_own_deadline(campaign, tree, users):
+    round_ = campaign.rounds.get()
+    after = datetime.date(2026, 4, 5)  # the schools' deadline is 03/04
+    fresh = Round.objects.prefetch_related("quotas", "extensions", "deadlines").get(pk=round_.pk)
+    late = progress.standing(fresh, tree.school_a, {}, today=after)
+    assert (late.target, late.met, late.shortfall, late.overdue) == (1, False, 1, True)
+    assert progress.standing(fresh, tree.school_a, {}, today=after, decides=True).overdue is False
+
+    Extension.objects.create(
+        round=round_, unit=tree.school_a, deadline=datetime.date(2026, 4, 8), reason="Bão"
+    )
+    fresh = Round.objects.prefetch_related("quotas", "extensions", "deadlines").get(pk=round_.pk)
+    extended = progress.standing(fresh, tree.school_a, {}, today=after)
+    assert (extended.deadline, extended.overdue) == (datetime.date(2026, 4, 8), False)
