@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
-from campaigns.selectors import QuotaStatus, deadline_for
+from campaigns.selectors import QuotaStatus, days_left, deadline_for, quota_for
 from units.enums import UnitLevel
 
 from .models import ChainStep, Nomination
@@ -124,3 +124,24 @@ def standing(
     deadline = deadline_for(round_, unit)
     overdue = deadline is not None and today > deadline and met is False
     return Standing(statuses, goal, met, shortfall, deadline, overdue)
+
+
+def headline(rounds, unit, *, today: datetime.date) -> list[dict]:
+    """The queue's first lines, one per round: the unit's deadline, days left, and its quota for
+    all categories with what counts against it. The rounds bring deadlines, quotas and
+    extensions prefetched; one count per round that has such a quota."""
+    lines = []
+    for round_ in rounds:
+        day = deadline_for(round_, unit)
+        quota = quota_for(round_, unit.level, "")
+        lines.append(
+            {
+                "round": round_,
+                "deadline": day,
+                "status": QuotaStatus(quota, quota_used(round_, unit, quota.category))
+                if quota
+                else None,
+                "days_left": days_left(day, today=today) if day else None,
+            }
+        )
+    return lines

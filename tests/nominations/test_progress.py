@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from campaigns import services as campaign_services
 from campaigns.models import Extension, Quota, Round
 from nominations import progress
 from nominations.enums import Action
@@ -85,3 +86,25 @@ def test_a_school_that_sent_nothing_is_overdue_after_its_own_deadline(campaign, 
     fresh = Round.objects.prefetch_related("quotas", "extensions", "deadlines").get(pk=round_.pk)
     extended = progress.standing(fresh, tree.school_a, {}, today=after)
     assert (extended.deadline, extended.overdue) == (datetime.date(2026, 4, 8), False)
+
+
+def test_the_queue_headline_counts_what_the_quota_guard_counts(
+    new_nomination, users, tree, campaign, clock
+):
+    round_ = campaign.rounds.get()
+    campaign_services.quota_save(
+        actor=users.admin,
+        rounds=[round_],
+        level="school",
+        category="",
+        max_forward=2,
+        min_target=None,
+    )
+    transition(actor=users.principal, nomination=new_nomination(), action=Action.SUBMIT)
+    fresh = Round.objects.prefetch_related("quotas", "extensions", "deadlines").get(pk=round_.pk)
+    [line] = progress.headline([fresh], tree.school_a, today=datetime.date(2026, 3, 30))
+    assert line["deadline"] == datetime.date(2026, 4, 3)
+    assert line["days_left"] == 4
+    assert line["status"].label == "Đã chuyển 1/2"
+    [commune] = progress.headline([fresh], tree.commune, today=datetime.date(2026, 3, 30))
+    assert commune["status"] is None  # no quota for communes
