@@ -257,10 +257,19 @@ class ExtensionForm(OnceFormMixin, forms.Form):
 
 class ChainForm(forms.Form):
     unit = UnitCodeField(label=_("Mã trường hoặc đơn vị"))
+    # The chain stops at the unit that may grant the title: without one, the preview climbs to
+    # the campaign's owner.
+    title = forms.ModelChoiceField(
+        label=_("Danh hiệu đề nghị"),
+        queryset=None,
+        required=False,
+        empty_label=_("(chưa chọn: đến đơn vị chủ trì)"),
+    )
 
     def __init__(self, *args, campaign, **kwargs):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
+        self.fields["title"].queryset = campaign.titles.order_by("order", "code")
 
     def clean_unit(self):
         return unit_in_campaign(self.campaign, self.cleaned_data["unit"])

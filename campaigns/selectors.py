@@ -1,5 +1,6 @@
-"""Reads of the campaigns app: which campaigns a user sees or manages, the levels and the chain
-a campaign runs through, and the deadline a given unit sees."""
+"""Reads of the campaigns app: which campaigns a user sees or manages, the levels a campaign
+runs through, the deadline a given unit sees and the quota that applies. The chain a dossier
+climbs is `campaigns.chain`; how far a unit is in a round is `nominations.progress`."""
 
 import datetime
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from units.enums import Role, UnitLevel, levels_lowest_first
 from units.models import Unit
 from units.selectors import is_unrestricted, scope_paths
 
-from .models import Campaign, Extension, Quota, Round
+from .models import Campaign, Quota, Round
 
 CAMPAIGN_ADMIN_ROLES = frozenset({Role.CAMPAIGN_ADMIN})
 
@@ -83,15 +84,6 @@ def period_levels(campaign: Campaign) -> list[str]:
     )
 
 
-def chain_in_campaign(campaign: Campaign, unit: Unit) -> list[Unit]:
-    """The units a nomination from `unit` passes through, up to the owner (inclusive), from the
-    unit tree as it stands: levels that do not exist in this branch are simply not there."""
-    owner = campaign.owner_unit
-    ancestors = [a for a in Unit.objects.get_ancestors(unit) if a.path.startswith(owner.path)]
-    chain = [unit, *reversed(ancestors)]
-    return [u for u in chain if u.level != UnitLevel.SUBUNIT or u == unit]
-
-
 def deadline_for(round_: Round, unit: Unit) -> datetime.date | None:
     """The deadline `unit` sees in a round: its own extension, else its level's deadline."""
     extension = next((e for e in round_.extensions.all() if e.unit_id == unit.pk), None)
@@ -103,16 +95,6 @@ def deadline_for(round_: Round, unit: Unit) -> datetime.date | None:
 def closes_at(day: datetime.date) -> datetime.datetime:
     """A window closes at the end of the deadline day in the portal's time zone."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
-
-
-def is_window_open(round_: Round, unit: Unit, *, now=None) -> bool:
-    now = now or timezone.now()
-    deadline = deadline_for(round_, unit)
-    return (
-        deadline is not None
-        and round_.opens_on <= timezone.localtime(now).date()
-        and now <= closes_at(deadline)
-    )
 
 
 def days_left(day: datetime.date, *, today=None) -> int:
@@ -127,19 +109,6 @@ def rounds_of(campaign: Campaign) -> QuerySet[Round]:
 class QuotaStatus:
     quota: Quota
     used: int
-
-    @property
-    def remaining(self) -> int | None:
-        if self.quota.max_forward is None:
-            return None
-        return max(self.quota.max_forward - self.used, 0)
-
-    @property
-    def is_full(self) -> bool:
-        return self.quota.max_forward is not None and self.used >= self.quota.max_forward
-
-    def allows(self, adding: int = 1) -> bool:
-        return self.quota.max_forward is None or self.used + adding <= self.quota.max_forward
 
     @property
     def target_met(self) -> bool | None:
@@ -171,7 +140,3 @@ def quota_for(round_: Round, level: str, category: str) -> Quota | None:
     return next((q for q in quotas if q.category == category), None) or next(
         (q for q in quotas if not q.category), None
     )
-
-
-def extensions_of(round_: Round) -> QuerySet[Extension]:
-    return round_.extensions.select_related("unit", "granted_by")

@@ -24,6 +24,7 @@ from units.models import Unit
 from units.session import active_membership
 
 from . import selectors, services
+from .chain import ChainError, chain_preview
 from .forms import (
     CampaignForm,
     CampaignRuleForm,
@@ -479,19 +480,15 @@ class ChainView(ManagedCampaignMixin, FormView):
         form = self.get_form()
         chain, rows = None, []
         if form.is_bound and form.is_valid():
-            chain = selectors.chain_in_campaign(self.campaign, form.cleaned_data["unit"])
-            today = timezone.localdate()
-            for round_ in selectors.rounds_of(self.campaign):
-                cells = []
-                for unit in chain:
-                    day = selectors.deadline_for(round_, unit)
-                    cells.append(
-                        {
-                            "day": day,
-                            "days_left": selectors.days_left(day, today=today) if day else None,
-                        }
-                    )
-                rows.append({"round": round_, "cells": cells})
+            try:
+                chain, rows = chain_preview(
+                    self.campaign,
+                    form.cleaned_data["unit"],
+                    title=form.cleaned_data["title"],
+                    today=timezone.localdate(),
+                )
+            except ChainError as exc:
+                form.add_error("unit", str(exc))
         return self.render_to_response(self.get_context_data(form=form, chain=chain, rows=rows))
 
 

@@ -22,13 +22,13 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from campaigns.chain import ChainError, nomination_chain
 from campaigns.models import Campaign
 from criteria.enums import RecordKind, RecordSource
 from criteria.models import AchievementRecord
 from units.enums import Gender, Position, UnitLevel
 from units.models import Person, Unit
 
-from .chain import ChainError, nomination_chain
 from .enums import Action, EventKind, State
 from .models import (
     ChainStep,

@@ -14,6 +14,7 @@ from core.validators import LONG_TEXT_MAX_CHARS
 from criteria.enums import NomineeCategory
 
 from .enums import Eligibility, State, ThresholdBasis
+from .querysets import ChainStepQuerySet
 
 
 class Decision(models.Model):
@@ -387,6 +388,8 @@ class ChainStep(models.Model):
     nomination = models.ForeignKey(Nomination, on_delete=models.CASCADE, related_name="steps")
     unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField()
+
+    objects = ChainStepQuerySet.as_manager()
 
     class Meta:
         ordering = ["nomination", "position"]

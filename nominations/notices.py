@@ -11,21 +11,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from campaigns.enums import CampaignStatus
-from campaigns.models import Extension, Quota, Round
+from campaigns.models import Extension, Round
 from notifications.models import MessageKind, Preference
 from notifications.services import Draft, notify, unwritten
-from units.enums import Role, UnitLevel
+from units.enums import Role
 from units.models import Unit
 from units.selectors import live_memberships
 
 from .enums import Action, State
 from .models import ChainStep, Nomination
+from .progress import step_counts, totals
+from .progress import target as progress_target
 
 EDITORS = (Role.NOMINATOR, Role.APPROVER)
 OVERDUE_CATCH_UP_DAYS = 3  # an overdue notice missed by beat still goes out within this window
@@ -176,7 +178,7 @@ def sweep(*, now=None, dry_run: bool = False) -> SweepResult:
     rounds = (
         Round.objects.filter(campaign__status=CampaignStatus.OPEN, opens_on__lte=today)
         .select_related("campaign__owner_unit")
-        .prefetch_related("deadlines")
+        .prefetch_related("deadlines", "quotas")
     )
     with translation.override("vi"):
         for round_ in rounds:
@@ -211,29 +213,11 @@ def _round_level_drafts(round_, deadline, extensions, today) -> list[Draft]:
         .exclude(valid_to__lt=today)
         .values_list("pk", "name")
     }
-    # What each unit has sent on (its chain step is behind the dossier's furthest point)...
-    sent = dict(
-        ChainStep.objects.filter(
-            nomination__round=round_, unit__level=level, position__lt=F("nomination__max_position")
-        )
-        .exclude(nomination__state=State.WITHDRAWN)
-        .values("unit_id")
-        .annotate(n=Count("nomination_id", distinct=True))
-        .values_list("unit_id", "n")
-    )
-    # ...what waits at it...
-    waiting = dict(
-        Nomination.objects.filter(round=round_, state=State.UNDER_REVIEW, current_unit__level=level)
-        .values("current_unit_id")
-        .annotate(n=Count("pk"))
-        .values_list("current_unit_id", "n")
-    )
-    # ...and what it is expected to send: its quota's target, else one dossier from the bottom.
-    target = sum(
-        Quota.objects.filter(round=round_, level=level, min_target__isnull=False).values_list(
-            "min_target", flat=True
-        )
-    ) or (1 if level in (UnitLevel.SCHOOL, UnitLevel.SUBUNIT) else 0)
+    # What each unit has sent on, what waits at it, and what it is expected to send.
+    counts = step_counts(ChainStep.objects.filter(nomination__round=round_, unit__level=level))
+    sent = {pk: totals(by_category)["sent"] for pk, by_category in counts.items()}
+    waiting = {pk: totals(by_category)["waiting"] for pk, by_category in counts.items()}
+    target = progress_target(round_.quotas.all(), level) or 0
     people = defaultdict(lambda: defaultdict(list))
     for unit_id, user_id, role in (
         live_memberships()

@@ -91,14 +91,6 @@ def rows_in_order(ids, *, related=ROW_RELATED) -> list[Nomination]:
     return [by_pk[pk] for pk in ids]
 
 
-def waiting_at(unit) -> QuerySet[Nomination]:
-    return Nomination.objects.filter(current_unit=unit, state=State.UNDER_REVIEW)
-
-
-def state_counts(nominations: QuerySet[Nomination]) -> dict[str, int]:
-    return dict(nominations.order_by().values_list("state").annotate(n=Count("pk")))
-
-
 def decision_register(unit):
     """The unit's award and revocation decisions, newest first, with how many dossiers each."""
     from .models import Decision

@@ -12,15 +12,13 @@ completion table counts, for each unit, the dossiers whose chain runs through it
 - *by level*: the level of the unit holding the dossier now (`current_unit`);
 - *trend*, per round of the campaign: all dossiers; "sent up" = left their nominating unit at
   least once (`max_position >= 1`) and not withdrawn; "recognised" = a decision was recorded;
-- *completion*, per unit: "sent up" = left that unit upward at least once and not withdrawn (what
-  the reminders count); "counting" = left it and still count against its quota (under review
-  above, approved, recognised: `nominations.services.quota_used`); the quota is shown through
-  `QuotaStatus` with that count; the deadline is `deadline_for` (the unit's extension, else its
-  level's). The target is met when every quota target of the unit's level is reached; a school
-  without a target is expected to send one dossier (the reminders' convention); a unit without
-  either has no target. Overdue = the deadline has passed and the target is not met. Laggards
-  first: overdue, then behind, then no target, then done; within each, the largest shortfall,
-  then the fewest counting.
+- *completion*, per unit: sent, counting and waiting as `nominations.progress` defines them (the
+  reminders and the quota guard count the same); the quota is shown through `QuotaStatus` with
+  the counting number; the deadline is `deadline_for` (the unit's extension, else its level's).
+  The target is `nominations.progress.target`, met when every quota target of the unit's level
+  is reached; a school without a target is expected to send one dossier. Overdue = the deadline
+  has passed and the target is not met. Laggards first: overdue, then behind, then no target,
+  then done; within each, the largest shortfall, then the fewest counting.
 
 **Caching.** The numbers of one dashboard (unit, campaign, round, day) are cached for
 `DASHBOARD_CACHE_SECONDS` (60 s by default) under a key that also holds the viewer's scope (the
@@ -35,21 +33,22 @@ import datetime
 import hashlib
 import logging
 import uuid
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, Extension, Quota, Round, RoundDeadline
-from campaigns.selectors import QuotaStatus, campaigns_visible_to, deadline_for
-from nominations.enums import QUOTA_STATES, State
+from campaigns.selectors import campaigns_visible_to
+from nominations.enums import State
 from nominations.models import ChainStep, Nomination
+from nominations.progress import standing, step_counts, totals
 from nominations.selectors import nominations_visible_to
 from units.enums import UnitLevel, levels_lowest_first
 from units.models import Unit
@@ -234,26 +233,9 @@ def _children(unit: Unit, round_: Round) -> list[Unit]:
 
 def _row(unit, counts, quotas, round_, today, *, decides: bool) -> dict:
     by_category = counts.get(unit.pk, {})
-    sent = sum(c["sent"] for c in by_category.values())
-    used = sum(c["used"] for c in by_category.values())
-    waiting = sum(c["waiting"] for c in by_category.values())
-    statuses = []
-    if not decides:
-        statuses = [
-            QuotaStatus(q, by_category.get(q.category, {}).get("used", 0) if q.category else used)
-            for q in quotas.get(unit.level, [])
-        ]
-    targets = [s for s in statuses if s.quota.min_target is not None]
-    if targets:
-        target = sum(s.quota.min_target for s in targets)
-        met = all(s.target_met for s in targets)
-        shortfall = sum(max(s.quota.min_target - s.used, 0) for s in targets)
-    elif unit.level == UnitLevel.SCHOOL and not decides:
-        target, met, shortfall = 1, used >= 1, max(1 - used, 0)
-    else:
-        target, met, shortfall = None, None, 0
-    deadline = deadline_for(round_, unit)
-    overdue = deadline is not None and today > deadline and met is False
+    sent, used, waiting = totals(by_category).values()
+    state = standing(round_, unit, by_category, today=today, decides=decides, quotas=quotas)
+    target, shortfall, deadline = state.target, state.shortfall, state.deadline
     return {
         "code": unit.code,
         "name": unit.name,
@@ -262,7 +244,8 @@ def _row(unit, counts, quotas, round_, today, *, decides: bool) -> dict:
         "used": used,
         "waiting": waiting,
         "quotas": [
-            (s.quota.category, s.quota.max_forward, s.quota.min_target, s.used) for s in statuses
+            (s.quota.category, s.quota.max_forward, s.quota.min_target, s.used)
+            for s in state.statuses
         ],
         "target": target,
         # Of the target, how much is reached (a collective target is not met by teachers).
@@ -270,10 +253,12 @@ def _row(unit, counts, quotas, round_, today, *, decides: bool) -> dict:
         "deadline": deadline,
         "extended": any(e.unit_id == unit.pk for e in round_.extensions.all()),
         "days_left": (deadline - today).days if deadline else None,
-        "met": met,
-        "overdue": overdue,
+        "met": state.met,
+        "overdue": state.overdue,
         "shortfall": shortfall,
-        "status": "overdue" if overdue else {False: "behind", True: "done", None: "none"}[met],
+        "status": "overdue"
+        if state.overdue
+        else {False: "behind", True: "done", None: "none"}[state.met],
     }
 
 
@@ -283,43 +268,16 @@ def completion(user, unit: Unit, round_: Round, today: datetime.date) -> dict:
     campaign = round_.campaign
     if not unit.path.startswith(campaign.owner_unit.path):
         return {"own": None, "children": [], "outside": True}
-    quotas = defaultdict(list)
     order = {code: i for i, code in enumerate(campaign.categories)}
     # The quota for every category first, then the campaign's categories in its own order.
-    for quota in sorted(
+    quotas = sorted(
         round_.quotas.all(), key=lambda q: (q.category != "", order.get(q.category, 99))
-    ):
-        quotas[quota.level].append(quota)
+    )
     units = [unit, *_children(unit, round_)]
     visible = nominations_visible_to(user).filter(round=round_).values("pk")
-    counts: dict[int, dict[str, dict]] = defaultdict(dict)
-    for row in (
+    counts = step_counts(
         ChainStep.objects.filter(unit_id__in=[u.pk for u in units], nomination__in=visible)
-        .order_by()
-        .values("unit_id", "nomination__category")
-        .annotate(
-            sent=Count(
-                "pk",
-                filter=Q(position__lt=F("nomination__max_position"))
-                & ~Q(nomination__state=State.WITHDRAWN),
-            ),
-            used=Count(
-                "pk",
-                filter=Q(
-                    nomination__state__in=QUOTA_STATES,
-                    nomination__position__gt=F("position"),
-                ),
-            ),
-            waiting=Count(
-                "pk",
-                filter=Q(
-                    nomination__state=State.UNDER_REVIEW,
-                    nomination__current_unit=F("unit"),
-                ),
-            ),
-        )
-    ):
-        counts[row["unit_id"]][row["nomination__category"]] = row
+    )
     own = _row(unit, counts, quotas, round_, today, decides=unit.pk == campaign.owner_unit_id)
     children = [_row(child, counts, quotas, round_, today, decides=False) for child in units[1:]]
     children.sort(key=lambda r: (STATUS_ORDER[r["status"]], -r["shortfall"], r["used"], r["name"]))

@@ -9,7 +9,8 @@ from django.utils.text import slugify
 from criteria.enums import TitleKind
 from nominations.enums import State
 from nominations.models import Nomination
-from nominations.services import quota_used, received_titles
+from nominations.progress import counting_against, quota_used
+from nominations.services import received_titles
 from units.enums import Position
 from units.models import Person, Unit
 
@@ -75,8 +76,6 @@ LIST_HEADINGS = {
 def unit_list_document(round_, unit: Unit, kind: str):
     """The list a unit introduces in a round (every dossier it sent) or sends up (those that
     left it and still count against its quota)."""
-    from django.db.models import F
-
     nominations = Nomination.objects.filter(round=round_).select_related(
         "nominee_person__unit", "nominee_unit", "nominating_unit", "title"
     )
@@ -85,11 +84,7 @@ def unit_list_document(round_, unit: Unit, kind: str):
             state__in=[State.DRAFT, State.WITHDRAWN]
         )
     else:
-        nominations = nominations.filter(
-            steps__unit=unit,
-            position__gt=F("steps__position"),
-            state__in=[State.UNDER_REVIEW, State.APPROVED, State.RECOGNISED],
-        )
+        nominations = nominations.filter(pk__in=counting_against(round_, unit).values("pk"))
     nominations = list(nominations.order_by("nominating_unit__path", "pk"))
     context = {
         **header(unit),

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from django.db.models import (
     Count,
     Exists,
-    F,
     IntegerField,
     OuterRef,
     Q,
@@ -170,14 +169,10 @@ def report_figures(unit: Unit, year: int) -> dict:
             revoked=Count("pk", filter=Q(state=State.REVOKED)),
         )
     }
-    # Sent up by this unit itself: its step in the chain lies below the furthest point reached.
+    # Sent up by this unit itself, as `nominations.progress` counts it (a draft never left).
     forwarded = dict(
-        ChainStep.objects.filter(
-            unit=unit,
-            nomination__round__year=year,
-            position__lt=F("nomination__max_position"),
-        )
-        .exclude(nomination__state__in=NOT_INTRODUCED)
+        ChainStep.objects.filter(unit=unit, nomination__round__year=year)
+        .sent()
         .order_by()
         .values_list("nomination__category")
         .annotate(n=Count("pk"))

@@ -14,7 +14,7 @@ from nominations.enums import Action, State
 from nominations.models import AppendOnlyError, Evidence
 from nominations.services import TransitionError
 from nominations.text import fold, sanitise_summary, word_count
-from tests.factories import PersonFactory, UnitFactory
+from tests.factories import PersonFactory
 
 from .conftest import pdf
 
@@ -69,6 +69,15 @@ class TestDeadlines:
         with time_machine.travel(at(2026, 4, 7, 0, 5), tick=False):
             services.transition(actor=users.commune, nomination=nomination, action=Action.FORWARD)
 
+    def test_the_communes_window_outlives_the_schools(self, new_nomination, placed, users, tree):
+        with time_machine.travel(at(2026, 3, 1, 9, 0), tick=False):
+            draft = new_nomination()
+            at_commune = placed("under_review@commune", person=PersonFactory(unit=tree.school_a))
+        with time_machine.travel(at(2026, 4, 4, 0, 1), tick=False):
+            with pytest.raises(TransitionError, match="Đã quá hạn chót 03/04/2026"):
+                services.transition(actor=users.principal, nomination=draft, action=Action.SUBMIT)
+            services.transition(actor=users.commune, nomination=at_commune, action=Action.FORWARD)
+
     def test_forwarding_after_the_communes_deadline_says_so(self, placed, users):
         with time_machine.travel(at(2026, 3, 1, 9, 0), tick=False):
             nomination = placed("under_review@commune")
@@ -95,20 +104,6 @@ class TestQuota:
             services.transition(actor=users.principal, nomination=second, action=Action.SUBMIT)
         services.transition(actor=users.principal, nomination=first, action=Action.WITHDRAW)
         services.transition(actor=users.principal, nomination=second, action=Action.SUBMIT)
-
-    def test_used_counts_what_left_the_unit_and_frees_on_return(
-        self, new_nomination, users, tree, campaign, clock
-    ):
-        nomination = new_nomination()
-        round_ = campaign.rounds.get()
-        assert services.quota_used(round_, tree.school_a, "") == 0
-        services.transition(actor=users.principal, nomination=nomination, action=Action.SUBMIT)
-        assert services.quota_used(round_, tree.school_a, "") == 1
-        assert services.quota_used(round_, tree.commune, "") == 0
-        services.transition(
-            actor=users.commune, nomination=nomination, action=Action.RETURN, reason="x"
-        )
-        assert services.quota_used(round_, tree.school_a, "") == 0
 
 
 class TestGuards:
@@ -354,34 +349,3 @@ class TestContent:
 
         with pytest.raises(PermissionDenied):
             services.nomination_update(actor=users.commune, nomination=draft, summary="x")
-
-
-def test_the_chain_follows_the_tree_as_it_stood_at_the_rounds_dates(tree, users, campaign):
-    from units import services as unit_services
-    from units.enums import UnitLevel
-
-    district = UnitFactory(
-        code="PGD-HC",
-        level=UnitLevel.DISTRICT,
-        parent=tree.danang,
-        valid_to=datetime.date(2026, 2, 28),
-    )
-    school = UnitFactory(code="TH-MOI", parent=district)
-    unit_services.unit_move(
-        unit=school, new_parent=tree.commune, moved_on=datetime.date(2026, 3, 1)
-    )
-    from nominations.chain import chain_on
-
-    school.refresh_from_db()
-    assert chain_on(school, day=datetime.date(2026, 1, 1), up_to=tree.danang) == [
-        school,
-        district,
-        tree.danang,
-    ]
-    assert chain_on(school, day=datetime.date(2026, 3, 1), up_to=tree.danang) == [
-        school,
-        tree.commune,
-        tree.danang,
-    ]
-    upper = UnitFactory(code="THPT-DN", parent=tree.danang)
-    assert chain_on(upper, day=datetime.date(2026, 1, 1), up_to=tree.danang) == [upper, tree.danang]

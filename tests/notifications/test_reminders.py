@@ -174,3 +174,21 @@ def test_the_sweep_costs_the_same_queries_for_ten_times_the_units(
     add_schools(20, 2)
     assert queries_of_a_sweep() == small
     assert Message.objects.count() == small_messages + 20
+
+
+def test_a_subunit_is_not_asked_to_send_a_dossier_of_its_own(
+    new_nomination, users, clock, tree, make_user
+):
+    """The sweep used to expect one dossier from every sub-unit as from every school, while the
+    dashboard expected it from schools only. A subject team nominates through its school and
+    works to its deadline: even where a round sets a deadline for sub-units, the reminder to
+    send goes to the schools."""
+    from campaigns.models import RoundDeadline
+
+    round_ = new_nomination(fill=False).round
+    RoundDeadline.objects.create(round=round_, level="subunit", deadline=datetime.date(2026, 4, 3))
+    team_leader = make_user((tree.team_a, Role.NOMINATOR), username="to1.canbo")
+    clock.move_to(at(datetime.date(2026, 3, 31), 8))  # 3 days before the deadlines
+    sweep()
+    assert Message.objects.filter(recipient=users.sibling, kind=MessageKind.DEADLINE).exists()
+    assert not Message.objects.filter(recipient=team_leader).exists()
