@@ -20,6 +20,7 @@ from campaigns.enums import CampaignStatus
 from campaigns.models import Extension, Quota, Round
 from notifications.models import MessageKind, Preference
 from notifications.services import Draft, notify, unwritten
+from units.enums import EDITOR_ROLES as EDITORS
 from units.enums import Role, UnitLevel
 from units.models import Unit
 from units.selectors import live_memberships
@@ -27,7 +28,6 @@ from units.selectors import live_memberships
 from .enums import Action, State
 from .models import ChainStep, Nomination
 
-EDITORS = (Role.NOMINATOR, Role.APPROVER)
 OVERDUE_CATCH_UP_DAYS = 3  # an overdue notice missed by beat still goes out within this window
 
 
