@@ -21,12 +21,12 @@ from criteria.importers import TitleWidget
 from units.enums import Position
 from units.importers import POSITION_ALIASES
 from units.models import Person, Unit
-from units.selectors import has_role_at
 from units.session import active_membership
 
 from . import services
 from .enums import State
 from .models import Nomination
+from .rules import edits_for_unit
 from .text import fold, nominee_key
 
 CATEGORY_OF_POSITION = {
@@ -198,7 +198,7 @@ def registration_context(request) -> dict:
         or campaign is None
         or round_ is None
         or not unit.path.startswith(campaign.owner_unit.path)
-        or not any(has_role_at(request.user, unit, role) for role in services.EDITOR_ROLES)
+        or not edits_for_unit.test(request.user, unit)
     ):
         raise ImportFileError(
             _(

@@ -1,11 +1,11 @@
 """Nomination pages: lists, the dossier form, the detail with its actions, the reviewer queue,
 council sessions. Every page starts from `nominations_visible_to`: out of scope is a 404."""
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -16,11 +16,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from campaigns.enums import CampaignStatus
 from campaigns.models import Round
 from campaigns.selectors import (
     QuotaStatus,
-    campaigns_visible_to,
     days_left,
     deadline_for,
     quota_for,
@@ -36,7 +34,6 @@ from core.validators import photo_content_type
 from core.views import LoadMixin
 from units.enums import Role
 from units.security import client_ip
-from units.selectors import has_role_at, scope_paths
 from units.session import active_membership
 
 from . import selectors, services
@@ -58,6 +55,7 @@ from .forms import (
     WorkFormSet,
     comment_token,
 )
+from .guards import content_problems
 from .models import ChainStep, CouncilSession, Evidence, Nomination
 from .workflow import BY_ACTION, actions_for
 
@@ -127,8 +125,7 @@ class NominationListView(LoginRequiredMixin, ClampedPaginationMixin, ListView):
             unit=unit,
             states=State.choices,
             current_state=self.request.GET.get("state", ""),
-            can_create=unit is not None
-            and any(has_role_at(self.request.user, unit, r) for r in services.EDITOR_ROLES),
+            can_create=rules.has_perm("nominations.add_nomination_for", self.request.user, unit),
             **kwargs,
         )
 
@@ -138,15 +135,9 @@ class NominationCreateView(LoginRequiredMixin, LoadMixin, TemplateView):
 
     def load(self, request, *args, **kwargs):
         self.unit = _acting_unit(request)
-        if self.unit is None or not any(
-            has_role_at(request.user, self.unit, r) for r in services.EDITOR_ROLES
-        ):
+        if not rules.has_perm("nominations.add_nomination_for", request.user, self.unit):
             raise PermissionDenied
-        self.campaigns = [
-            c
-            for c in campaigns_visible_to(request.user).filter(status=CampaignStatus.OPEN)
-            if self.unit.path.startswith(c.owner_unit.path) and c.owner_unit != self.unit
-        ]
+        self.campaigns = selectors.campaigns_open_to(request.user, self.unit)
         code = request.GET.get("phong_trao") or request.POST.get("phong_trao")
         self.campaign = next((c for c in self.campaigns if c.code == code), None)
 
@@ -197,7 +188,7 @@ class NominationEditView(LoginRequiredMixin, LoadMixin, TemplateView):
 
     def load(self, request, *args, **kwargs):
         self.nomination = _visible(request, kwargs["pk"])
-        if not services.can_edit(request.user, self.nomination):
+        if not rules.has_perm("nominations.change_nomination", request.user, self.nomination):
             raise PermissionDenied
 
     def forms(self, data=None, files=None, nomination=None):
@@ -318,12 +309,9 @@ class NominationDetailView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         nomination = _visible(self.request, self.kwargs["pk"])
-        editable = services.can_edit(user, nomination)
+        editable = rules.has_perm("nominations.change_nomination", user, nomination)
         reviews = nomination.reviews.select_related("unit", "reviewer")
-        sees_internal = (
-            any(r.unit.path.startswith(p) for p in scope_paths(user) for r in reviews)
-            or user.is_superuser
-        )
+        sees_internal = rules.has_perm("nominations.view_internal_reviews", user, nomination)
         return super().get_context_data(
             nomination=nomination,
             steps=nomination.steps.select_related("unit").order_by("position"),
@@ -332,21 +320,20 @@ class NominationDetailView(LoginRequiredMixin, TemplateView):
                 "criterion__order"
             ),
             evidence=nomination.evidence.select_related("criterion"),
-            eligibility=services.eligibility(nomination),
-            duplicates=services.duplicates_of(nomination),
-            problems=services.content_problems(nomination) if editable else [],
+            eligibility=selectors.eligibility(nomination),
+            duplicates=selectors.duplicates_of(nomination),
+            problems=content_problems(nomination) if editable else [],
             editable=editable,
             actions=[
                 (t, Action(t.action).label, TransitionForm(initial={"version": nomination.version}))
                 for t in actions_for(user, nomination)
             ],
             reviews=[r for r in reviews if sees_internal or r.comment_visible],
-            can_review=nomination.state == State.UNDER_REVIEW
-            and has_role_at(user, nomination.current_unit, Role.APPROVER),
+            can_review=rules.has_perm("nominations.review_nomination", user, nomination),
             review_form=ReviewForm(nomination=nomination),
             evidence_form=EvidenceForm(nomination=nomination) if editable else None,
             votes=nomination.council_votes.select_related("session"),
-            received=services.received_titles(nomination),
+            received=selectors.received_titles(nomination),
             received_form=ReceivedTitleForm() if editable else None,
             timeline=selectors.timeline(nomination),
             public_comments=selectors.public_comments_for(user, nomination),
@@ -395,7 +382,7 @@ class TransitionView(LoginRequiredMixin, View):
                 request, _("Đã thực hiện: %(action)s.") % {"action": Action(action).label}
             )
             if action in (Action.SUBMIT, Action.RESUBMIT):
-                for other in services.duplicates_of(nomination):
+                for other in selectors.duplicates_of(nomination):
                     messages.warning(
                         request,
                         _(
@@ -538,7 +525,7 @@ class QueueView(LoginRequiredMixin, LoadMixin, TemplateView):
 
     def load(self, request, *args, **kwargs):
         self.unit = _acting_unit(request)
-        if self.unit is None or not has_role_at(request.user, self.unit, Role.APPROVER):
+        if not rules.has_perm("nominations.work_queue_of", request.user, self.unit):
             raise PermissionDenied
 
     def queryset(self, form):
@@ -579,7 +566,7 @@ class QueueView(LoginRequiredMixin, LoadMixin, TemplateView):
             day = deadline_for(round_, self.unit)
             quota = quota_for(round_, self.unit.level, "")
             status = (
-                QuotaStatus(quota, services.quota_used(round_, self.unit, quota.category))
+                QuotaStatus(quota, selectors.quota_used(round_, self.unit, quota.category))
                 if quota
                 else None
             )
@@ -621,25 +608,18 @@ class QueueView(LoginRequiredMixin, LoadMixin, TemplateView):
         if action not in (Action.FORWARD, Action.RETURN):
             raise Http404
         ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
-        done, failed = 0, []
-        for nomination in selectors.nominations_visible_to(request.user).filter(
-            pk__in=ids, current_unit=self.unit
-        ):
-            try:
-                with transaction.atomic():
-                    services.transition(
-                        actor=request.user,
-                        nomination=nomination,
-                        action=action,
-                        reason=request.POST.get("reason", ""),
-                    )
-                done += 1
-            except ValidationError as exc:
-                failed.append(f"{nomination.nominee}: {' '.join(exc.messages)}")
+        done, refused = services.transition_many(
+            actor=request.user,
+            nominations=selectors.nominations_visible_to(request.user).filter(
+                pk__in=ids, current_unit=self.unit
+            ),
+            action=action,
+            reason=request.POST.get("reason", ""),
+        )
         if done:
             messages.success(request, _("Đã xử lý %(n)s hồ sơ.") % {"n": done})
-        for message in failed:
-            messages.error(request, message)
+        for nomination, problems in refused:
+            messages.error(request, f"{nomination.nominee}: {' '.join(problems)}")
         return redirect(f"{reverse('nominations:queue')}?{request.GET.urlencode()}")
 
 
@@ -698,7 +678,7 @@ class CouncilDetailView(LoginRequiredMixin, LoadMixin, TemplateView):
         self.session = get_object_or_404(
             CouncilSession.objects.select_related("round", "unit"), pk=kwargs["pk"]
         )
-        if not has_role_at(request.user, self.session.unit, Role.COUNCIL_SECRETARY):
+        if not rules.has_perm("nominations.keep_council_of", request.user, self.session.unit):
             raise Http404
 
     def get_context_data(self, **kwargs):

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from criteria.enums import TitleKind
 from nominations.enums import State
 from nominations.models import Nomination
-from nominations.services import quota_used, received_titles
+from nominations.selectors import quota_used, received_titles
 from units.enums import Position
 from units.models import Person, Unit
 
