@@ -66,6 +66,8 @@ def reaches_a_reviewing_unit(user, nomination):
     """Internal review comments stay inside the units that reviewed: anyone whose scope reaches
     one of them reads them all; everyone else reads only the comments marked visible."""
     paths = scope_paths(user)
+    if not paths:
+        return False
     return any(
         review.unit.path.startswith(path)
         for review in nomination.reviews.select_related("unit")
