@@ -17,12 +17,13 @@ from core.views import LoadMixin
 from units.enums import Role
 from units.security import client_ip
 
-from .. import selectors, services
+from .. import selectors
 from ..forms import (
     ConsultationForm,
     PublicCommentForm,
     comment_token,
 )
+from ..services.consultation import consultation_comment_add, consultation_publish
 from .base import acting_unit
 
 
@@ -77,7 +78,7 @@ class ConsultationManageView(LoginRequiredMixin, LoadMixin, TemplateView):
                 consultation, _created = once(
                     token=form.cleaned_data["form_token"],
                     actor=request.user,
-                    action=lambda: services.consultation_publish(
+                    action=lambda: consultation_publish(
                         actor=request.user,
                         unit=self.unit,
                         round_=self.round,
@@ -180,7 +181,7 @@ class ConsultationPublicView(TemplateView):
                 once(
                     token=form.cleaned_data["form_token"],
                     actor=request.user,
-                    action=lambda: services.consultation_comment_add(
+                    action=lambda: consultation_comment_add(
                         consultation=self.consultation,
                         sender_digest=digest,
                         today=timezone.localdate(),

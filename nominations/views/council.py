@@ -14,7 +14,7 @@ from core.idempotency import once, token_from
 from core.views import LoadMixin
 from units.enums import Role
 
-from .. import selectors, services
+from .. import selectors
 from ..enums import Action, State
 from ..forms import (
     CouncilSessionForm,
@@ -22,6 +22,8 @@ from ..forms import (
     VoteForm,
 )
 from ..models import CouncilSession, Nomination
+from ..services.council import council_session_create, council_vote_record
+from ..services.decision import decide
 from .base import acting_unit
 
 
@@ -57,7 +59,7 @@ class CouncilListView(LoginRequiredMixin, LoadMixin, TemplateView):
                 session, _created = once(
                     token=form.cleaned_data["form_token"],
                     actor=request.user,
-                    action=lambda: services.council_session_create(
+                    action=lambda: council_session_create(
                         actor=request.user,
                         unit=self.unit,
                         round_=form.cleaned_data["round"],
@@ -114,7 +116,7 @@ class CouncilDetailView(LoginRequiredMixin, LoadMixin, TemplateView):
         form = VoteForm(request.POST, prefix=f"n{nomination.pk}")
         if form.is_valid():
             try:
-                services.council_vote_record(
+                council_vote_record(
                     actor=request.user,
                     session=self.session,
                     nomination=nomination,
@@ -150,7 +152,7 @@ class CouncilDetailView(LoginRequiredMixin, LoadMixin, TemplateView):
             decision, _created = once(
                 token=token_from(request.POST),
                 actor=request.user,
-                action=lambda: services.decide(
+                action=lambda: decide(
                     actor=request.user,
                     nominations=nominations,
                     action=Action.RECOGNISE,

@@ -19,7 +19,7 @@ from core.storage import open_stored
 from core.validators import photo_content_type
 from core.views import LoadMixin
 
-from .. import selectors, services
+from .. import selectors
 from ..enums import Action, State
 from ..forms import (
     AssessmentForm,
@@ -33,6 +33,14 @@ from ..forms import (
 )
 from ..guards import content_problems
 from ..models import Evidence
+from ..services.dossier import (
+    evidence_add,
+    evidence_remove,
+    nomination_create,
+    nomination_update,
+    received_title_add,
+    record_download,
+)
 from ..workflow import actions_for
 from .base import PAGE_SIZE, acting_unit, attachment, export_response, visible_nomination
 
@@ -114,7 +122,7 @@ class NominationCreateView(LoginRequiredMixin, LoadMixin, TemplateView):
                 nomination, created = once(
                     token=data["form_token"],
                     actor=request.user,
-                    action=lambda: services.nomination_create(
+                    action=lambda: nomination_create(
                         actor=request.user,
                         campaign=self.campaign,
                         round_=data["round"],
@@ -204,7 +212,7 @@ class NominationEditView(LoginRequiredMixin, LoadMixin, TemplateView):
                 if f.cleaned_data and not f.cleaned_data.get("DELETE")
             ]
             try:
-                services.nomination_update(
+                nomination_update(
                     actor=request.user,
                     nomination=self.nomination,
                     summary=data["summary"],
@@ -300,7 +308,7 @@ class EvidenceUploadView(LoginRequiredMixin, View):
                 once(
                     token=form.cleaned_data["form_token"],
                     actor=request.user,
-                    action=lambda: services.evidence_add(
+                    action=lambda: evidence_add(
                         actor=request.user,
                         nomination=nomination,
                         upload=form.cleaned_data["file"],
@@ -328,7 +336,7 @@ class ReceivedTitleView(LoginRequiredMixin, View):
                 once(
                     token=form.cleaned_data["form_token"],
                     actor=request.user,
-                    action=lambda: services.received_title_add(
+                    action=lambda: received_title_add(
                         actor=request.user, nomination=nomination, **fields
                     ),
                 )
@@ -348,7 +356,7 @@ class EvidenceDeleteView(LoginRequiredMixin, View):
         nomination = visible_nomination(request, pk)
         evidence = get_object_or_404(Evidence, pk=evidence_pk, nomination=nomination)
         try:
-            services.evidence_remove(actor=request.user, evidence=evidence)
+            evidence_remove(actor=request.user, evidence=evidence)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("nominations:detail", pk=pk)
@@ -359,9 +367,7 @@ class EvidenceDownloadView(LoginRequiredMixin, View):
         nomination = visible_nomination(request, pk)
         evidence = get_object_or_404(Evidence, pk=evidence_pk, nomination=nomination)
         opened = open_stored(evidence.file, what="evidence")  # a missing file is no download
-        services.record_download(
-            actor=request.user, nomination=nomination, what=evidence.original_name
-        )
+        record_download(actor=request.user, nomination=nomination, what=evidence.original_name)
         return attachment(opened, name=evidence.original_name, content_type=evidence.content_type)
 
 

@@ -9,10 +9,10 @@ from django.views import View
 
 from core.idempotency import once
 
-from .. import services
 from ..forms import (
     ReviewForm,
 )
+from ..services.review import review_save
 from .base import visible_nomination
 
 
@@ -29,7 +29,7 @@ class ReviewView(LoginRequiredMixin, View):
             once(
                 token=form.cleaned_data["form_token"],
                 actor=request.user,
-                action=lambda: services.review_save(
+                action=lambda: review_save(
                     actor=request.user,
                     nomination=nomination,
                     scores=form.scores(),

@@ -24,13 +24,15 @@ from campaigns.selectors import (
 from core.idempotency import once, token_from
 from core.views import LoadMixin
 
-from .. import selectors, services
+from .. import selectors
 from ..enums import Action, State
 from ..forms import (
     QueueFilterForm,
     TransitionForm,
 )
 from ..models import ChainStep
+from ..services.decision import decide
+from ..services.transition import transition, transition_many
 from ..workflow import BY_ACTION
 from .base import acting_unit, export_response, visible_nomination
 
@@ -50,7 +52,7 @@ class TransitionView(LoginRequiredMixin, View):
                 once(
                     token=token_from(request.POST),
                     actor=request.user,
-                    action=lambda: services.decide(
+                    action=lambda: decide(
                         actor=request.user,
                         nominations=[nomination],
                         action=action,
@@ -61,7 +63,7 @@ class TransitionView(LoginRequiredMixin, View):
                     ),
                 )
             else:
-                services.transition(
+                transition(
                     actor=request.user,
                     nomination=nomination,
                     action=action,
@@ -178,7 +180,7 @@ class QueueView(LoginRequiredMixin, LoadMixin, TemplateView):
         if action not in (Action.FORWARD, Action.RETURN):
             raise Http404
         ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
-        done, refused = services.transition_many(
+        done, refused = transition_many(
             actor=request.user,
             nominations=selectors.nominations_visible_to(request.user).filter(
                 pk__in=ids, current_unit=self.unit

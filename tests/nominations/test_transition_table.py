@@ -107,3 +107,46 @@ def test_a_review_retires_the_cached_dashboards(
     fresh = Nomination.objects.get(pk=nomination.pk)
     assert fresh.version == nomination.version + 1
     assert fresh.score == 0
+
+
+# The path of a dossier through a transition, in order. A module may import what comes after it,
+# never what comes before: following a transition never re-enters a module it left.
+TRANSITION_PATH = [
+    "nominations/views/transition.py",
+    "nominations/services/transition.py",
+    "nominations/workflow.py",
+    "nominations/rules.py",
+    "nominations/guards.py",
+    "nominations/effects.py",
+    "nominations/notices.py",
+]
+
+
+def _imported_modules(path: pathlib.Path) -> set[str]:
+    """Absolute names of the nominations modules that `path` imports."""
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+            module = ".".join(filter(None, [base, node.module or ""]))
+            names.add(module)
+            names.update(f"{module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return names
+
+
+@pytest.mark.parametrize("position", range(1, len(TRANSITION_PATH)))
+def test_a_transition_never_goes_back_along_its_path(position):
+    earlier = {p.removesuffix(".py").replace("/", ".") for p in TRANSITION_PATH[:position]} | {
+        "nominations.services",
+        "nominations.views",
+    }
+    imported = _imported_modules(ROOT / TRANSITION_PATH[position])
+    backwards = {
+        name for name in imported for e in earlier if name == e or name.startswith(f"{e}.")
+    }
+    if TRANSITION_PATH[position].startswith("nominations/services/"):
+        backwards = {n for n in backwards if not n.startswith("nominations.services.base")}
+    assert not backwards
