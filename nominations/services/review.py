@@ -60,7 +60,8 @@ def review_save(
     # it, and a save (not a bulk update) lets the dashboards' cache hear of the change.
     nomination.score = sum(totals) / len(totals)
     bump_version(nomination)
-    nomination.save(update_fields=["score", "version", "updated_at"])
+    # `updated_at` stays: the lists' "newest first" means a change of content or place.
+    nomination.save(update_fields=["score", "version"])
     event(
         nomination,
         actor=actor,

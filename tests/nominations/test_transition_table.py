@@ -107,6 +107,7 @@ def test_a_review_retires_the_cached_dashboards(
     fresh = Nomination.objects.get(pk=nomination.pk)
     assert fresh.version == nomination.version + 1
     assert fresh.score == 0
+    assert fresh.updated_at == nomination.updated_at  # "newest first" is about content and place
 
 
 # The path of a dossier through a transition, in order. A module may import what comes after it,
