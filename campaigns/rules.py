@@ -2,13 +2,9 @@
 
 import rules
 
-from units.enums import Role
+from units.enums import ADMIN_ROLES, EDITOR_ROLES
 from units.rules import is_system_admin
 from units.selectors import scope_paths, unit_in_scope
-
-from .selectors import CAMPAIGN_ADMIN_ROLES
-
-REGISTRATION_ROLES = frozenset({Role.NOMINATOR, Role.APPROVER})
 
 
 @rules.predicate
@@ -16,23 +12,23 @@ def manages_campaign(user, campaign):
     return (
         campaign is not None
         and campaign.owner_unit_id is not None
-        and unit_in_scope(user, campaign.owner_unit, roles=CAMPAIGN_ADMIN_ROLES)
+        and unit_in_scope(user, campaign.owner_unit, roles=ADMIN_ROLES)
     )
 
 
 @rules.predicate
 def administers_campaigns(user):
-    return bool(scope_paths(user, roles=CAMPAIGN_ADMIN_ROLES))
+    return bool(scope_paths(user, roles=ADMIN_ROLES))
 
 
 @rules.predicate
 def administers_unit(user, unit):
-    return unit is not None and unit_in_scope(user, unit, roles=CAMPAIGN_ADMIN_ROLES)
+    return unit is not None and unit_in_scope(user, unit, roles=ADMIN_ROLES)
 
 
 @rules.predicate
 def registers_for_unit(user, unit):
-    return unit is not None and unit_in_scope(user, unit, roles=REGISTRATION_ROLES)
+    return unit is not None and unit_in_scope(user, unit, roles=EDITOR_ROLES)
 
 
 rules.add_perm("campaigns.manage_campaign", is_system_admin | manages_campaign)

@@ -9,13 +9,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from units.enums import Role, UnitLevel, levels_lowest_first
+from units.enums import ADMIN_ROLES, UnitLevel, levels_lowest_first
 from units.models import Unit
 from units.selectors import is_unrestricted, scope_paths
 
 from .models import Campaign, Quota, Round
 
-CAMPAIGN_ADMIN_ROLES = frozenset({Role.CAMPAIGN_ADMIN})
+CAMPAIGN_ADMIN_ROLES = ADMIN_ROLES
 
 
 def campaigns_managed_by(user) -> QuerySet[Campaign]:

@@ -2,12 +2,13 @@
 
 import rules
 
-from units.enums import Role
+from units.enums import ADMIN_ROLES, LEADER_ROLES
 from units.rules import is_system_admin
 from units.selectors import scope_paths, unit_in_scope
 
-REGISTRY_ROLES = frozenset({Role.APPROVER, Role.CAMPAIGN_ADMIN})
-CRITERIA_ROLES = frozenset({Role.CAMPAIGN_ADMIN})
+# The importers' names for the shared groups.
+REGISTRY_ROLES = LEADER_ROLES
+CRITERIA_ROLES = ADMIN_ROLES
 
 
 @rules.predicate

@@ -12,6 +12,7 @@ class NominationsConfig(AppConfig):
         from . import (
             demo,
             importers,  # noqa: F401  (registers the registration-list importer)
+            workflow,  # noqa: F401  (registers the object permissions of the table's stages)
         )
 
         register_seeder(demo.seed)

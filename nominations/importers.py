@@ -2,7 +2,7 @@
 
 Each row names a collective (by unit code) or a person (by identifier, or by name within the
 named unit; a person not yet on the staff list is added). Rows become draft nominations in the
-campaign and round the import page was opened for, through `services.nomination_create`, so the
+campaign and round the import page was opened for, through `nomination_create`, so the
 same checks apply as in the browser. A nominee who already has a dossier in the round is skipped.
 """
 
@@ -21,12 +21,12 @@ from criteria.importers import TitleWidget
 from units.enums import Position
 from units.importers import POSITION_ALIASES
 from units.models import Person, Unit
-from units.selectors import has_role_at
 from units.session import active_membership
 
-from . import services
 from .enums import State
 from .models import Nomination
+from .rules import edits_for_unit
+from .services.dossier import nomination_create
 from .text import fold, nominee_key
 
 CATEGORY_OF_POSITION = {
@@ -167,7 +167,7 @@ class RegistrationResource(resources.ModelResource):
     def save_instance(self, instance, is_create, row, **kwargs):
         plan = instance._plan
         try:
-            created = services.nomination_create(
+            created = nomination_create(
                 actor=self.actor,
                 campaign=self.campaign,
                 round_=self.round,
@@ -198,7 +198,7 @@ def registration_context(request) -> dict:
         or campaign is None
         or round_ is None
         or not unit.path.startswith(campaign.owner_unit.path)
-        or not any(has_role_at(request.user, unit, role) for role in services.EDITOR_ROLES)
+        or not edits_for_unit.test(request.user, unit)
     ):
         raise ImportFileError(
             _(

@@ -47,8 +47,8 @@ class Decision(models.Model):
 class Nomination(models.Model):
     """A dossier ("hồ sơ đề nghị") for one nominee, one title, in one round of a campaign.
 
-    `state` is written only by nominations.services.transition; `version` increases with every
-    change so that a page acting on an old copy is told someone else was faster.
+    `state` is written only by nominations.services.transition.transition; `version` increases
+    with every change so that a page acting on an old copy is told someone else was faster.
     """
 
     campaign = models.ForeignKey(

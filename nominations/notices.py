@@ -20,6 +20,7 @@ from campaigns.enums import CampaignStatus
 from campaigns.models import Extension, Round
 from notifications.models import MessageKind, Preference
 from notifications.services import Draft, notify, unwritten
+from units.enums import EDITOR_ROLES as EDITORS
 from units.enums import Role
 from units.models import Unit
 from units.selectors import live_memberships
@@ -29,7 +30,6 @@ from .models import ChainStep, Nomination
 from .progress import step_counts, totals
 from .progress import target as progress_target
 
-EDITORS = (Role.NOMINATOR, Role.APPROVER)
 OVERDUE_CATCH_UP_DAYS = 3  # an overdue notice missed by beat still goes out within this window
 
 

@@ -13,11 +13,17 @@ import datetime
 
 from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
 
+from campaigns.enums import CampaignStatus
+from campaigns.selectors import campaigns_visible_to
+from criteria.eligibility import evaluate_rules
+from criteria.enums import NomineeKind, RecordKind, RuleStatus
+from criteria.selectors import history_of_person, history_of_unit, rules_with_versions
 from units.selectors import is_unrestricted, membership_paths
 
-from .enums import State
-from .models import ChainStep, Consultation, ConsultationComment, Nomination
+from .enums import Eligibility, State
+from .models import ChainStep, Consultation, ConsultationComment, CouncilVote, Nomination
 
 _RECENT = datetime.timedelta(days=90)
 
@@ -91,6 +97,79 @@ def rows_in_order(ids, *, related=ROW_RELATED) -> list[Nomination]:
     return [by_pk[pk] for pk in ids]
 
 
+def campaigns_open_to(user, unit):
+    """The campaigns `unit` may nominate into: open, visible to the user, run by a unit above
+    it (a unit does not nominate into its own campaign)."""
+    return [
+        campaign
+        for campaign in campaigns_visible_to(user).filter(status=CampaignStatus.OPEN)
+        if unit.path.startswith(campaign.owner_unit.path) and campaign.owner_unit != unit
+    ]
+
+
+# --- one dossier --------------------------------------------------------------------------------
+def chain_steps(nomination: Nomination) -> list[ChainStep]:
+    return list(nomination.steps.select_related("unit").order_by("position"))
+
+
+def received_titles(nomination: Nomination):
+    """Section III: the titles and awards the nominee received, from the registry."""
+    history = (
+        history_of_person(nomination.nominee_person)
+        if nomination.nominee_person_id
+        else history_of_unit(nomination.nominee_unit)
+    )
+    return history.filter(kind=RecordKind.TITLE, is_revoked=False)
+
+
+def eligibility(nomination: Nomination, *, on_date=None):
+    """The title's rules and the campaign's, as in force on the date, for this nominee."""
+    kind = NomineeKind.COLLECTIVE if nomination.is_collective else NomineeKind.INDIVIDUAL
+    campaign_links = list(
+        nomination.campaign.rule_links.filter(rule__applies_to__in=[kind, NomineeKind.BOTH])
+    )
+    rules = list(rules_with_versions(nomination.title.rules.all()))
+    rules += list(rules_with_versions().filter(pk__in=[link.rule_id for link in campaign_links]))
+    return evaluate_rules(
+        rules=rules,
+        subject=nomination.nominee,
+        year=nomination.round.year,
+        on_date=on_date or timezone.localdate(),
+        severities={link.rule_id: link.severity for link in campaign_links},
+    )
+
+
+def eligibility_summary(results) -> str:
+    """The worst result: a blocking failure, then not enough data, then a warning."""
+    if any(r.blocks and r.status == RuleStatus.FAIL for r in results):
+        return Eligibility.FAIL
+    if any(r.status == RuleStatus.UNKNOWN for r in results):
+        return Eligibility.UNKNOWN
+    if any(r.status != RuleStatus.PASS for r in results):
+        return Eligibility.WARN
+    return Eligibility.PASS
+
+
+def duplicates_of(nomination: Nomination):
+    """Other live dossiers for the same nominee in the same round."""
+    return (
+        Nomination.objects.filter(round=nomination.round, nominee_key=nomination.nominee_key)
+        .exclude(pk=nomination.pk)
+        .exclude(state=State.WITHDRAWN)
+        .select_related("nominating_unit")
+    )
+
+
+def council_result(nomination: Nomination) -> CouncilVote | None:
+    """The deciding unit's latest vote on the dossier."""
+    return (
+        CouncilVote.objects.filter(nomination=nomination, session__unit=nomination.deciding_unit)
+        .select_related("session")
+        .order_by("-session__held_on", "-pk")
+        .first()
+    )
+
+
 def decision_register(unit):
     """The unit's award and revocation decisions, newest first, with how many dossiers each."""
     from .models import Decision
@@ -162,5 +241,5 @@ HONOUR_BOARD_VERSION = "honour-board:version"
 
 def honour_board_version() -> str:
     """Part of every cache key of the public honour board; a recognition or revocation changes
-    it (see services.transition), so cached pages never outlive the data they show."""
+    it (see services.effects), so cached pages never outlive the data they show."""
     return cache.get_or_set(HONOUR_BOARD_VERSION, "0", timeout=None)

@@ -1,37 +1,64 @@
-"""The workflow as data: DESIGN.md §3's table, one row per transition.
+"""The workflow as data: DESIGN.md §3's table, one row per transition, and who may edit or
+review in which state.
 
-The table drives everything: the buttons a user sees (`actions_for`), the checks the transition
-service makes, and the tests (which walk every state × action × role). Who may act is a role at
-a specific unit of the dossier's chain; guards are named checks that return the sentences that
-explain why not.
+The table drives everything: the buttons a user sees (`actions_for`), what
+`services.transition.transition` checks and does, the object permissions (`has_perm`) and the
+tests (which walk every state × action × role). Each row says who may act (a `rules` predicate
+from rules.py), which guards apply (guards.py), how the dossier moves along its chain and which
+side effects follow (effects.py).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import rules
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from units.enums import Role
-from units.selectors import has_role_at
+from . import effects
+from . import guards as checks
+from .enums import EDITABLE_STATES, Action, State
+from .rules import (
+    is_current_approver,
+    is_deciding_secretary,
+    is_nominating_approver,
+    is_nominating_editor,
+)
 
-from .enums import Action, State
-
-# Who may act: a role held at exactly one unit of the chain (a membership reaches the subtree for
-# reading, but acting for a unit needs a role at that unit).
-NOMINATING_APPROVER = "nominating_approver"  # approver of the nominating unit
-CURRENT_APPROVER = "current_approver"  # approver of the unit that holds the dossier now
-DECIDING_SECRETARY = "deciding_secretary"  # council secretary of the deciding unit
-
-ACTORS = {
-    NOMINATING_APPROVER: (Role.APPROVER, lambda n: n.nominating_unit),
-    CURRENT_APPROVER: (Role.APPROVER, lambda n: n.current_unit),
-    DECIDING_SECRETARY: (Role.COUNCIL_SECRETARY, lambda n: n.deciding_unit),
-}
 ACTOR_LABELS = {
-    NOMINATING_APPROVER: gettext_lazy("lãnh đạo đơn vị đề nghị"),
-    CURRENT_APPROVER: gettext_lazy("lãnh đạo đơn vị đang giữ hồ sơ"),
-    DECIDING_SECRETARY: gettext_lazy("thư ký hội đồng của đơn vị quyết định"),
+    is_nominating_approver: gettext_lazy("lãnh đạo đơn vị đề nghị"),
+    is_current_approver: gettext_lazy("lãnh đạo đơn vị đang giữ hồ sơ"),
+    is_deciding_secretary: gettext_lazy("thư ký hội đồng của đơn vị quyết định"),
 }
+
+
+# How the dossier moves along its chain; the holder is then the unit at the new position.
+def up_one(nomination, attempt):
+    nomination.position += 1
+
+
+def back_to_nominator(nomination, attempt):
+    nomination.returned_from_position, nomination.position = nomination.position, 0
+
+
+def back_to_returner(nomination, attempt):
+    """Resubmitted, the dossier goes straight back to the unit that returned it."""
+    nomination.position, nomination.returned_from_position = (
+        nomination.returned_from_position,
+        None,
+    )
+
+
+def stays(nomination, attempt):
+    pass
+
+
+def with_decision(nomination, attempt):
+    nomination.decision = attempt.decision
+
+
+def with_revocation(nomination, attempt):
+    nomination.revocation = attempt.decision
 
 
 @dataclass(frozen=True)
@@ -39,10 +66,18 @@ class Transition:
     action: str
     sources: frozenset
     target: str
-    actor: str
-    guards: tuple = ()
+    actor: rules.Predicate
+    guards: tuple[checks.Guard, ...] = ()
+    move: Callable = stays
+    effects: tuple[Callable, ...] = (effects.send_notices,)
     needs_reason: bool = False
     needs_decision: bool = False
+
+    def fits(self, nomination) -> bool:
+        """Source state and place on the chain: known without a query."""
+        return nomination.state in self.sources and all(
+            guard.fits(nomination) for guard in self.guards if guard.fits is not None
+        )
 
 
 TRANSITIONS = (
@@ -50,62 +85,72 @@ TRANSITIONS = (
         Action.SUBMIT,
         frozenset({State.DRAFT}),
         State.UNDER_REVIEW,
-        NOMINATING_APPROVER,
-        guards=("window_open", "content_complete", "eligible", "quota_free"),
+        is_nominating_approver,
+        guards=(checks.WINDOW_OPEN, checks.CONTENT_COMPLETE, checks.ELIGIBLE, checks.QUOTA_FREE),
+        move=up_one,
+        effects=(effects.store_eligibility, effects.send_notices),
     ),
     Transition(
         Action.FORWARD,
         frozenset({State.UNDER_REVIEW}),
         State.UNDER_REVIEW,
-        CURRENT_APPROVER,
-        guards=("below_deciding", "window_open", "quota_free"),
+        is_current_approver,
+        guards=(checks.BELOW_DECIDING, checks.WINDOW_OPEN, checks.QUOTA_FREE),
+        move=up_one,
     ),
     Transition(
         Action.RETURN,
         frozenset({State.UNDER_REVIEW}),
         State.RETURNED,
-        CURRENT_APPROVER,
+        is_current_approver,
+        move=back_to_nominator,
         needs_reason=True,
     ),
     Transition(
         Action.RESUBMIT,
         frozenset({State.RETURNED}),
         State.UNDER_REVIEW,
-        NOMINATING_APPROVER,
-        guards=("returner_window_open", "content_complete", "eligible"),
+        is_nominating_approver,
+        guards=(checks.RETURNER_WINDOW_OPEN, checks.CONTENT_COMPLETE, checks.ELIGIBLE),
+        move=back_to_returner,
+        effects=(effects.store_eligibility, effects.send_notices),
     ),
     Transition(
         Action.REJECT,
         frozenset({State.UNDER_REVIEW}),
         State.REJECTED,
-        CURRENT_APPROVER,
+        is_current_approver,
         needs_reason=True,
     ),
     Transition(
         Action.APPROVE,
         frozenset({State.UNDER_REVIEW}),
         State.APPROVED,
-        CURRENT_APPROVER,
-        guards=("at_deciding", "consulted", "council_passed"),
+        is_current_approver,
+        guards=(checks.AT_DECIDING, checks.CONSULTED, checks.COUNCIL_PASSED),
     ),
     Transition(
         Action.RECOGNISE,
         frozenset({State.APPROVED}),
         State.RECOGNISED,
-        DECIDING_SECRETARY,
+        is_deciding_secretary,
+        move=with_decision,
+        effects=(effects.record_recognition, effects.send_notices, effects.honour_board_changed),
         needs_decision=True,
     ),
     Transition(
         Action.WITHDRAW,
         frozenset({State.DRAFT, State.RETURNED, State.UNDER_REVIEW}),
         State.WITHDRAWN,
-        NOMINATING_APPROVER,
+        is_nominating_approver,
     ),
     Transition(
         Action.REVOKE,
         frozenset({State.RECOGNISED}),
         State.REVOKED,
-        DECIDING_SECRETARY,
+        is_deciding_secretary,
+        move=with_revocation,
+        effects=(effects.revoke_records, effects.send_notices, effects.honour_board_changed),
         needs_reason=True,
         needs_decision=True,
     ),
@@ -113,32 +158,37 @@ TRANSITIONS = (
 BY_ACTION = {t.action: t for t in TRANSITIONS}
 
 
-def acts_as(user, nomination, actor: str) -> bool:
-    """Does `user` hold the role the table asks for, at the unit it names?"""
-    role, unit_of = ACTORS[actor]
-    return has_role_at(user, unit_of(nomination), role)
+@dataclass(frozen=True)
+class Stage:
+    """Work on a dossier that is not a transition: who may do it, in which states."""
+
+    states: frozenset
+    actor: rules.Predicate
+
+    @property
+    def permission(self) -> rules.Predicate:
+        states = self.states
+
+        @rules.predicate
+        def in_states(user, nomination):
+            return nomination.state in states
+
+        return in_states & self.actor
 
 
-def where_fits(transition: Transition, nomination) -> bool:
-    """Forward only below the deciding unit, approve only at it: known without a query."""
-    at_deciding = nomination.current_unit_id == nomination.deciding_unit_id
-    if "below_deciding" in transition.guards:
-        return not at_deciding
-    if "at_deciding" in transition.guards:
-        return at_deciding
-    return True
+# Edit the content, add or remove evidence, add received titles.
+EDITING = Stage(frozenset(EDITABLE_STATES), is_nominating_editor)
+# Score and comment (the holder's approvers, while the dossier is under review).
+REVIEWING = Stage(frozenset({State.UNDER_REVIEW}), is_current_approver)
+
+rules.add_perm("nominations.change_nomination", EDITING.permission)
+rules.add_perm("nominations.review_nomination", REVIEWING.permission)
 
 
 def actions_for(user, nomination) -> list[Transition]:
-    """The transitions whose source state, actor and place fit; the other guards (deadline,
+    """The transitions whose source state, place and actor fit; the other guards (deadline,
     quota, content, eligibility, council) are checked when the user acts."""
-    return [
-        t
-        for t in TRANSITIONS
-        if nomination.state in t.sources
-        and acts_as(user, nomination, t.actor)
-        and where_fits(t, nomination)
-    ]
+    return [t for t in TRANSITIONS if t.fits(nomination) and t.actor.test(user, nomination)]
 
 
 def transition_label(action: str) -> str:

@@ -10,7 +10,7 @@ from criteria.enums import TitleKind
 from nominations.enums import State
 from nominations.models import Nomination
 from nominations.progress import counting_against, quota_used
-from nominations.services import received_titles
+from nominations.selectors import received_titles
 from units.enums import Position
 from units.models import Person, Unit
 

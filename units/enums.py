@@ -50,12 +50,20 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("Người xem")
 
 
-# Roles that may create and edit the people (nominee records) of their unit's subtree.
-PEOPLE_MANAGER_ROLES = frozenset({Role.NOMINATOR, Role.APPROVER, Role.CAMPAIGN_ADMIN})
-# Roles that may load a whole staff list from a spreadsheet.
-PEOPLE_IMPORTER_ROLES = frozenset({Role.APPROVER, Role.CAMPAIGN_ADMIN})
-# Roles that may add units below their own (a Sở's schools) from a spreadsheet.
-UNIT_IMPORTER_ROLES = frozenset({Role.CAMPAIGN_ADMIN})
+# The role groups. Every "who may" of the portal names one of these four sets; a module that
+# needs a set imports it from here instead of declaring its own.
+# Write dossiers and register the unit for a campaign.
+EDITOR_ROLES = frozenset({Role.NOMINATOR, Role.APPROVER})
+# Create and edit the people (nominee records) of their unit's subtree; write the yearly report.
+STAFF_ROLES = frozenset({Role.NOMINATOR, Role.APPROVER, Role.CAMPAIGN_ADMIN})
+# Load staff lists, keep the achievement registry, issue and send yearly reports.
+LEADER_ROLES = frozenset({Role.APPROVER, Role.CAMPAIGN_ADMIN})
+# Administer campaigns and criteria, add units below their own from a spreadsheet.
+ADMIN_ROLES = frozenset({Role.CAMPAIGN_ADMIN})
+
+PEOPLE_MANAGER_ROLES = STAFF_ROLES
+PEOPLE_IMPORTER_ROLES = LEADER_ROLES
+UNIT_IMPORTER_ROLES = ADMIN_ROLES
 
 
 class Gender(models.TextChoices):

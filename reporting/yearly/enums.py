@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from units.enums import Role
+from units.enums import LEADER_ROLES, STAFF_ROLES
 
 
 class ReportStatus(models.TextChoices):
@@ -26,9 +26,9 @@ class Standing(models.TextChoices):
 
 # Who issues a call for reports at their unit, who writes the unit's report, who signs it off
 # and sends it (and, at the receiving unit, may return it).
-ISSUER_ROLES = frozenset({Role.APPROVER, Role.CAMPAIGN_ADMIN})
-WRITER_ROLES = frozenset({Role.NOMINATOR, Role.APPROVER, Role.CAMPAIGN_ADMIN})
-SENDER_ROLES = frozenset({Role.APPROVER, Role.CAMPAIGN_ADMIN})
+ISSUER_ROLES = LEADER_ROLES
+WRITER_ROLES = STAFF_ROLES
+SENDER_ROLES = LEADER_ROLES
 
 # The free-text sections, in the order they print, and whether sending needs them. The headings
 # follow what seeds 000, 001 and 004 ask units to report on; the printed headings are in the

@@ -419,7 +419,7 @@ def test_list_pages_through_ids_and_flags_duplicates(
 ):
     """The list picks a page of ids, then loads those rows (selectors.rows_in_order): the
     order, the pages and the duplicate flag must be those of the one-query version."""
-    from nominations.views import NominationListView
+    from nominations.views.dossier import NominationListView
     from tests.factories import PersonFactory
 
     monkeypatch.setattr(NominationListView, "paginate_by", 2)

@@ -43,15 +43,15 @@ def expected_allowed(place, action, role, tree, nomination):
     if nomination.state not in rule.sources:
         return False
     wanted = {
-        "nominating_approver": ("principal", nomination.nominating_unit),
-        "current_approver": (
+        "is_nominating_approver": ("principal", nomination.nominating_unit),
+        "is_current_approver": (
             {"commune": "commune", "province": "province"}.get(
                 nomination.current_unit.level, "principal"
             ),
             nomination.current_unit,
         ),
-        "deciding_secretary": ("secretary", nomination.deciding_unit),
-    }[rule.actor]
+        "is_deciding_secretary": ("secretary", nomination.deciding_unit),
+    }[rule.actor.name]
     return role == wanted[0] and role_unit(role, tree) == wanted[1]
 
 

@@ -280,7 +280,11 @@ def test_a_valid_content_form_saved_through_the_service_round_trips(
 ):
     data = {"summary": summary, "video_links": "\n".join(links)}
     data |= {f"cv_{k}": v for k, v in cv.items()}
-    form = ContentForm(data, {}, individual=True)
+    # The campaign's word limit, as the edit page passes it: without it the form accepts a
+    # summary (`"<b>x" * 3001`) that the service then refuses.
+    form = ContentForm(
+        data, {}, individual=True, max_summary_words=dossier.campaign.max_summary_words
+    )
     works = WorkFormSet(
         {
             "works-TOTAL_FORMS": str(len(work_names)),
