@@ -6,6 +6,7 @@ from django.utils import timezone
 from core.audit import audit
 from core.text import clean_text
 
+from .enums import RecordKind, RecordSource
 from .models import AchievementRecord, CriteriaSet, Criterion
 
 CRITERION_FIELDS = (
@@ -99,3 +100,28 @@ def achievement_record_create(*, actor, **fields) -> AchievementRecord:
         kind=record.kind,
     )
     return record
+
+
+def title_record_from_decision(
+    *, source_ref: str, subject: dict, year: int, title, decision, description: str
+) -> AchievementRecord:
+    """The registry entry of a title the portal's own decision granted (`source_ref` names
+    what it came from, so that a revocation finds it). Written by the registry's owner, so
+    that no other app writes the registry's table."""
+    return AchievementRecord.objects.create(
+        **subject,
+        year=year,
+        kind=RecordKind.TITLE,
+        title=title,
+        decision_number=decision.number,
+        decision_date=decision.signed_on,
+        issuer=decision.issuer,
+        source=RecordSource.PORTAL,
+        source_ref=source_ref,
+        description=description[:500],
+    )
+
+
+def title_records_revoke(*, source_ref: str) -> int:
+    """A revocation decision: the entries it withdraws stay on record, marked revoked."""
+    return AchievementRecord.objects.filter(source_ref=source_ref).update(is_revoked=True)

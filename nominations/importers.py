@@ -21,6 +21,7 @@ from criteria.importers import TitleWidget
 from units.enums import Position
 from units.importers import POSITION_ALIASES
 from units.models import Person, Unit
+from units.services import person_create
 from units.session import active_membership
 
 from .enums import State
@@ -115,7 +116,8 @@ class RegistrationResource(resources.ModelResource):
         if person is None:
             if not name:
                 raise ValidationError({"name": _("Hãy ghi họ và tên.")})
-            person = Person.objects.create(
+            person = person_create(
+                actor=self.actor,
                 unit=unit,
                 full_name=name,
                 position=position,

@@ -11,7 +11,6 @@ school does not see it (a subject team does not see its school's dossiers either
 
 import datetime
 
-from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -233,13 +232,3 @@ def consultations_of(unit) -> QuerySet[Consultation]:
             size=Count("nominations", distinct=True), comment_count=Count("comments", distinct=True)
         )
     )
-
-
-# --- the public honour board ------------------------------------------------------------------
-HONOUR_BOARD_VERSION = "honour-board:version"
-
-
-def honour_board_version() -> str:
-    """Part of every cache key of the public honour board; a recognition or revocation changes
-    it (see services.effects), so cached pages never outlive the data they show."""
-    return cache.get_or_set(HONOUR_BOARD_VERSION, "0", timeout=None)

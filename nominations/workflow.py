@@ -135,7 +135,7 @@ TRANSITIONS = (
         State.RECOGNISED,
         is_deciding_secretary,
         move=with_decision,
-        effects=(effects.record_recognition, effects.send_notices, effects.honour_board_changed),
+        effects=(effects.record_recognition, effects.send_notices),
         needs_decision=True,
     ),
     Transition(
@@ -150,7 +150,7 @@ TRANSITIONS = (
         State.REVOKED,
         is_deciding_secretary,
         move=with_revocation,
-        effects=(effects.revoke_records, effects.send_notices, effects.honour_board_changed),
+        effects=(effects.revoke_records, effects.send_notices),
         needs_reason=True,
         needs_decision=True,
     ),

@@ -9,7 +9,8 @@ class ReportingConfig(AppConfig):
     def ready(self):
         from units.demo import register_seeder
 
-        from . import dashboards, demo
+        from . import dashboards, demo, honours
 
         dashboards.connect_signals()
+        honours.connect_signals()
         register_seeder(demo.seed)

@@ -17,9 +17,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from nominations.enums import EventKind, State
-from nominations.models import NominationEvent
+from nominations.enums import State
 from nominations.selectors import nominations_visible_to
+from nominations.services import record_bundled
 from units.selectors import membership_paths
 
 from . import printing
@@ -151,17 +151,7 @@ def bundle_build(export: Export) -> Export:
     )
     export.finished_at = timezone.now()
     export.save(update_fields=["file", "name", "status", "progress", "total", "finished_at"])
-    NominationEvent.objects.bulk_create(
-        [
-            NominationEvent(
-                nomination=n,
-                actor=export.requested_by,
-                kind=EventKind.EXPORTED,
-                data={"bundle": export.pk},
-            )
-            for n in nominations
-        ]
-    )
+    record_bundled(actor=export.requested_by, nominations=nominations, bundle_id=export.pk)
     return export
 
 

@@ -10,9 +10,11 @@ board never shows a revoked exemplar after the transaction that revoked it.
 
 import datetime
 import hashlib
+import uuid
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone, translation
 
@@ -20,12 +22,35 @@ from core.pagination import page_number
 from criteria.enums import NomineeCategory
 from nominations.enums import State
 from nominations.models import ModelWork, Nomination
-from nominations.selectors import honour_board_version
 from nominations.text import fold, sanitise_summary
 from units.enums import Position, UnitLevel
 from units.models import Unit
 
 PAGE_SIZE = 24
+VERSION_KEY = "honour-board:version"
+# A dossier saved in one of these states changes what the public sees.
+PUBLIC_CHANGE = frozenset({State.RECOGNISED, State.REVOKED})
+
+
+def honour_board_version() -> str:
+    """Part of every cache key of the board; a recognition or revocation changes it (after its
+    transaction commits), so cached pages never outlive the data they show."""
+    return cache.get_or_set(VERSION_KEY, "0", timeout=None)
+
+
+def _board_changed(sender, instance, update_fields=None, **kwargs) -> None:
+    if instance.state in PUBLIC_CHANGE and (update_fields is None or "state" in update_fields):
+        transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
+
+
+def connect_signals() -> None:
+    """Called from ReportingConfig.ready(): the board follows the dossiers, nominations does
+    not need to know it exists."""
+    from django.db.models.signals import post_save
+
+    post_save.connect(_board_changed, sender=Nomination, dispatch_uid="honour-board-version")
+
+
 CACHE_SECONDS = 15 * 60
 
 _FIELDS = (

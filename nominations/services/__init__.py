@@ -27,6 +27,7 @@ from .dossier import (
     nomination_create,
     nomination_update,
     received_title_add,
+    record_bundled,
     record_download,
     refresh_eligibility,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "quota_used",
     "received_title_add",
     "received_titles",
+    "record_bundled",
     "record_download",
     "refresh_eligibility",
     "review_save",

@@ -25,7 +25,7 @@ from criteria.services import achievement_record_create
 
 from .. import selectors
 from ..enums import EventKind, State
-from ..models import Assessment, ChainStep, Evidence, ModelWork, Nomination
+from ..models import Assessment, ChainStep, Evidence, ModelWork, Nomination, NominationEvent
 from ..rules import edits_for_unit
 from ..text import nominee_key, sanitise_summary, search_text, word_count
 from ..workflow import EDITING
@@ -283,6 +283,18 @@ def received_title_add(*, actor, nomination: Nomination, **fields):
 def record_download(*, actor, nomination: Nomination, what: str) -> None:
     """Downloads of a dossier's files are personal data leaving the portal: they go on record."""
     event(nomination, actor=actor, kind=EventKind.DOWNLOADED, data={"file": what})
+
+
+def record_bundled(*, actor, nominations, bundle_id: int) -> None:
+    """Dossiers copied into a ZIP bundle: one timeline entry each, in one insert."""
+    NominationEvent.objects.bulk_create(
+        [
+            NominationEvent(
+                nomination=n, actor=actor, kind=EventKind.EXPORTED, data={"bundle": bundle_id}
+            )
+            for n in nominations
+        ]
+    )
 
 
 def refresh_eligibility(nomination: Nomination, *, on_date=None) -> list:
