@@ -628,9 +628,10 @@ def kill_the_worker(site, load: Load, plan: Plan, box: Outbox) -> dict:
     from django.db import transaction
 
     from campaigns.models import Round
+    from nominations.enums import NoticeKind
     from nominations.models import NominationEvent
-    from notifications.models import Delivery, DeliveryStatus, MessageKind
-    from notifications.services import Draft, notify
+    from notifications.models import Delivery, DeliveryStatus
+    from notifications.services import Notice, notify
     from reporting.bundles import bundle_request
     from reporting.models import ExportStatus
     from units.models import Unit, User
@@ -643,10 +644,10 @@ def kill_the_worker(site, load: Load, plan: Plan, box: Outbox) -> dict:
     with transaction.atomic():
         notify(
             [
-                Draft(
+                Notice(
                     key=f"faults:burst:{i}",
                     recipient_id=recipients[i % len(recipients)],
-                    kind=MessageKind.REVIEW_WAITING,
+                    kind=NoticeKind.REVIEW_WAITING,
                     subject=f"Thử tải {i}",
                     body="Thông báo thử tải.",
                     url="/hang-cho/",

@@ -7,6 +7,7 @@ class NominationsConfig(AppConfig):
     verbose_name = _("Hồ sơ đề nghị")
 
     def ready(self):
+        from notifications import kinds
         from units.demo import register_seeder
 
         from . import (
@@ -14,5 +15,7 @@ class NominationsConfig(AppConfig):
             importers,  # noqa: F401  (registers the registration-list importer)
             workflow,  # noqa: F401  (registers the object permissions of the table's stages)
         )
+        from .enums import NoticeKind
 
         register_seeder(demo.seed)
+        kinds.register(NoticeKind)

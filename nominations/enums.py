@@ -61,3 +61,18 @@ class Eligibility(models.TextChoices):
     WARN = "warn", _("Có cảnh báo")
     UNKNOWN = "unknown", _("Chưa đủ dữ liệu")
     FAIL = "fail", _("Không đủ điều kiện")
+
+
+class NoticeKind(models.TextChoices):
+    """The messages the dossier workflow and its reminders send (notifications.kinds)."""
+
+    SUBMITTED = "submitted", _("Có hồ sơ gửi đến")
+    RETURNED = "returned", _("Hồ sơ bị trả lại")
+    REJECTED = "rejected", _("Hồ sơ không được chọn")
+    APPROVED = "approved", _("Hồ sơ được duyệt")
+    RECOGNISED = "recognised", _("Hồ sơ có quyết định khen thưởng")
+    DEADLINE = "deadline", _("Sắp đến hạn chót")
+    REVIEW_WAITING = "review_waiting", _("Hồ sơ đang chờ xét")
+    OVERDUE = "overdue", _("Đã quá hạn chót")
+    DIGEST = "digest", _("Tổng hợp hằng tuần")
+    PUBLIC_COMMENT = "public_comment", _("Có ý kiến của công chúng")

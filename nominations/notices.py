@@ -18,14 +18,14 @@ from django.utils.translation import gettext as _
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Extension, Round
-from notifications.models import MessageKind, Preference
-from notifications.services import Draft, notify, unwritten
+from notifications.models import Preference
+from notifications.services import Notice, notify, unwritten
 from units.enums import EDITOR_ROLES as EDITORS
 from units.enums import Role
 from units.models import Unit
 from units.selectors import live_memberships
 
-from .enums import Action, State
+from .enums import Action, NoticeKind, State
 from .models import ChainStep, Nomination
 from .progress import step_counts, totals
 from .progress import target as progress_target
@@ -54,14 +54,14 @@ def transition_notices(nomination: Nomination, action: str, *, actor, reason: st
     if notice is None:
         return
     kind, subject, body = notice
-    if kind == MessageKind.SUBMITTED:
+    if kind == NoticeKind.SUBMITTED:
         recipients = _users_at(nomination.current_unit_id, [Role.APPROVER])
     else:
         recipients = _users_at(nomination.nominating_unit_id, EDITORS)
     url = reverse("nominations:detail", args=[nomination.pk])
     notify(
         [
-            Draft(
+            Notice(
                 key=f"nomination:{nomination.pk}:v{nomination.version}:{user_id}",
                 recipient_id=user_id,
                 kind=kind,
@@ -92,10 +92,10 @@ def comment_notices(comment) -> None:
     url = reverse("nominations:detail", args=[nomination.pk])
     notify(
         [
-            Draft(
+            Notice(
                 key=f"comment:{comment.pk}:{user_id}",
                 recipient_id=user_id,
-                kind=MessageKind.PUBLIC_COMMENT,
+                kind=NoticeKind.PUBLIC_COMMENT,
                 subject=subject,
                 body=body,
                 url=url,
@@ -116,7 +116,7 @@ def _transition_text(nomination, action, reason):
     }
     if action in (Action.SUBMIT, Action.FORWARD, Action.RESUBMIT):
         return (
-            MessageKind.SUBMITTED,
+            NoticeKind.SUBMITTED,
             _("Hồ sơ chờ xét: %(nominee)s") % who,
             _(
                 "Hồ sơ đề nghị “%(title)s” cho %(nominee)s (%(from)s) đã được gửi đến "
@@ -126,22 +126,22 @@ def _transition_text(nomination, action, reason):
         )
     texts = {
         Action.RETURN: (
-            MessageKind.RETURNED,
+            NoticeKind.RETURNED,
             _("Hồ sơ bị trả lại: %(nominee)s"),
             _("Hồ sơ của %(nominee)s được trả lại để bổ sung. Lý do: %(reason)s"),
         ),
         Action.REJECT: (
-            MessageKind.REJECTED,
+            NoticeKind.REJECTED,
             _("Hồ sơ không được chọn: %(nominee)s"),
             _("Hồ sơ đề nghị “%(title)s” cho %(nominee)s không được chọn. Lý do: %(reason)s"),
         ),
         Action.APPROVE: (
-            MessageKind.APPROVED,
+            NoticeKind.APPROVED,
             _("Hồ sơ được duyệt: %(nominee)s"),
             _("Hồ sơ đề nghị “%(title)s” cho %(nominee)s đã được duyệt, chờ quyết định."),
         ),
         Action.RECOGNISE: (
-            MessageKind.RECOGNISED,
+            NoticeKind.RECOGNISED,
             _("Có quyết định khen thưởng: %(nominee)s"),
             _("%(nominee)s được công nhận “%(title)s” theo quyết định số %(decision)s."),
         ),
@@ -186,24 +186,24 @@ def sweep(*, now=None, dry_run: bool = False) -> SweepResult:
                 Extension.objects.filter(round=round_).values_list("unit_id", "deadline")
             )
             for deadline in round_.deadlines.all():
-                drafts = _round_level_drafts(round_, deadline, extensions, today)
-                _write(drafts, f"reminder:{round_.pk}:{deadline.level}:", result, dry_run)
-        _write(_digest_drafts(now, today), _digest_scope(today), result, dry_run)
+                notices = _round_level_notices(round_, deadline, extensions, today)
+                _write(notices, f"reminder:{round_.pk}:{deadline.level}:", result, dry_run)
+        _write(_digest_notices(now, today), _digest_scope(today), result, dry_run)
     return result
 
 
-def _write(drafts, scope, result, dry_run):
+def _write(notices, scope, result, dry_run):
     if dry_run:
-        written = unwritten(drafts, scope=scope)
+        written = unwritten(notices, scope=scope)
     else:
         with transaction.atomic():
-            written = notify(drafts, scope=scope)
+            written = notify(notices, scope=scope)
     result.written += len(written)
     for item in written:
         result.by_kind[item.kind] += 1
 
 
-def _round_level_drafts(round_, deadline, extensions, today) -> list[Draft]:
+def _round_level_notices(round_, deadline, extensions, today) -> list[Notice]:
     level, campaign = deadline.level, round_.campaign
     offsets = campaign.reminder_offsets
     scope = campaign.owner_unit.path
@@ -226,7 +226,7 @@ def _round_level_drafts(round_, deadline, extensions, today) -> list[Draft]:
     ):
         people[unit_id][role].append(user_id)
 
-    drafts = []
+    notices = []
     for unit_id, roles in people.items():
         if unit_id not in units:
             continue
@@ -247,9 +247,9 @@ def _round_level_drafts(round_, deadline, extensions, today) -> list[Draft]:
             "waiting": waiting.get(unit_id, 0),
             "unit": name,
         }
-        notices = []
+        reminders = []
         if sent.get(unit_id, 0) < target:
-            notices.append(
+            reminders.append(
                 (
                     "send",
                     roles[Role.NOMINATOR] + roles[Role.APPROVER],
@@ -258,7 +258,7 @@ def _round_level_drafts(round_, deadline, extensions, today) -> list[Draft]:
                 )
             )
         if waiting.get(unit_id):
-            notices.append(
+            reminders.append(
                 (
                     "review",
                     roles[Role.APPROVER],
@@ -266,9 +266,9 @@ def _round_level_drafts(round_, deadline, extensions, today) -> list[Draft]:
                     reverse("nominations:queue"),
                 )
             )
-        for what, users, kind, subject, body, url in notices:
-            drafts.extend(
-                Draft(
+        for what, users, kind, subject, body, url in reminders:
+            notices.extend(
+                Notice(
                     key=f"reminder:{round_.pk}:{level}:{step}:{what}:{unit_id}:{user_id}",
                     recipient_id=user_id,
                     kind=kind,
@@ -278,13 +278,13 @@ def _round_level_drafts(round_, deadline, extensions, today) -> list[Draft]:
                 )
                 for user_id in set(users)
             )
-    return drafts
+    return notices
 
 
 def _sender_text(facts, overdue):
     if overdue:
         return (
-            MessageKind.OVERDUE,
+            NoticeKind.OVERDUE,
             _("Đã quá hạn chót %(day)s: %(round)s") % facts,
             _(
                 "%(unit)s chưa gửi đủ hồ sơ của “%(round)s” (phong trào “%(campaign)s”): đã gửi "
@@ -293,7 +293,7 @@ def _sender_text(facts, overdue):
             % facts,
         )
     return (
-        MessageKind.DEADLINE,
+        NoticeKind.DEADLINE,
         _("Còn %(n)s ngày đến hạn chót %(day)s: %(round)s") % facts,
         _(
             "%(unit)s đã gửi %(sent)s/%(target)s hồ sơ của “%(round)s” (phong trào "
@@ -306,7 +306,7 @@ def _sender_text(facts, overdue):
 def _reviewer_text(facts, overdue):
     if overdue:
         return (
-            MessageKind.OVERDUE,
+            NoticeKind.OVERDUE,
             _("Đã quá hạn xét %(day)s: %(waiting)s hồ sơ còn chờ") % facts,
             _(
                 "%(waiting)s hồ sơ của “%(round)s” (phong trào “%(campaign)s”) vẫn chờ "
@@ -315,7 +315,7 @@ def _reviewer_text(facts, overdue):
             % facts,
         )
     return (
-        MessageKind.REVIEW_WAITING,
+        NoticeKind.REVIEW_WAITING,
         _("%(waiting)s hồ sơ chờ xét, hạn chót %(day)s") % facts,
         _(
             "%(waiting)s hồ sơ của “%(round)s” (phong trào “%(campaign)s”) đang chờ %(unit)s "
@@ -330,7 +330,7 @@ def _digest_scope(today: datetime.date) -> str:
     return f"digest:{year}-W{week:02d}:"
 
 
-def _digest_drafts(now, today) -> list[Draft]:
+def _digest_notices(now, today) -> list[Notice]:
     """The weekly digest, for those who asked: what waits at their units, open rounds' next
     deadlines. Once per ISO week (the key), from the first sweep of the week."""
     users = list(
@@ -355,10 +355,10 @@ def _digest_drafts(now, today) -> list[Draft]:
         totals[user_id] += waiting.get(unit_id, 0)
     scope = _digest_scope(today)
     return [
-        Draft(
+        Notice(
             key=f"{scope}{user_id}",
             recipient_id=user_id,
-            kind=MessageKind.DIGEST,
+            kind=NoticeKind.DIGEST,
             subject=_("Tổng hợp tuần: %(n)s hồ sơ chờ bạn xét") % {"n": totals[user_id]},
             body=_(
                 "Đến %(day)s, %(n)s hồ sơ đang chờ các đơn vị bạn phụ trách xét. Xem hàng chờ "

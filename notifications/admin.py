@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import selectors, services
+from . import kinds, selectors, services
 from .models import Delivery, DeliveryStatus, Message
 
 
@@ -24,10 +24,23 @@ class DeliveryInline(admin.TabularInline):
     fields = readonly_fields
 
 
+class KindFilter(admin.SimpleListFilter):
+    """The kinds the apps registered, by their labels (the column holds codes only)."""
+
+    title = _("loại")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return kinds.choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "recipient", "kind", "subject", "read_at"]
-    list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter)]
+    list_display = ["created_at", "recipient", "kind_label", "subject", "read_at"]
+    list_filter = [KindFilter, ("read_at", admin.EmptyFieldListFilter)]
     search_fields = ["subject", "recipient__username", "recipient__full_name", "key"]
     date_hierarchy = "created_at"
     list_select_related = ["recipient"]
@@ -42,6 +55,10 @@ class MessageAdmin(admin.ModelAdmin):
         "read_at",
     ]
     inlines = [DeliveryInline]
+
+    @admin.display(description=_("loại"), ordering="kind")
+    def kind_label(self, message):
+        return kinds.label(message.kind)
 
     def has_add_permission(self, request):
         return False

@@ -8,19 +8,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class MessageKind(models.TextChoices):
-    SUBMITTED = "submitted", _("Có hồ sơ gửi đến")
-    RETURNED = "returned", _("Hồ sơ bị trả lại")
-    REJECTED = "rejected", _("Hồ sơ không được chọn")
-    APPROVED = "approved", _("Hồ sơ được duyệt")
-    RECOGNISED = "recognised", _("Hồ sơ có quyết định khen thưởng")
-    DEADLINE = "deadline", _("Sắp đến hạn chót")
-    REVIEW_WAITING = "review_waiting", _("Hồ sơ đang chờ xét")
-    OVERDUE = "overdue", _("Đã quá hạn chót")
-    DIGEST = "digest", _("Tổng hợp hằng tuần")
-    PUBLIC_COMMENT = "public_comment", _("Có ý kiến của công chúng")
-
-
 class Message(models.Model):
     key = models.CharField(_("khoá chống trùng"), max_length=200, unique=True)
     recipient = models.ForeignKey(
@@ -29,7 +16,7 @@ class Message(models.Model):
         on_delete=models.CASCADE,
         related_name="messages",
     )
-    kind = models.CharField(_("loại"), max_length=16, choices=MessageKind.choices)
+    kind = models.CharField(_("loại"), max_length=32)  # a code registered in kinds.py
     subject = models.CharField(_("tiêu đề"), max_length=255)
     body = models.TextField(_("nội dung"))
     url = models.CharField(_("đường dẫn"), max_length=500, blank=True)

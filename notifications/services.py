@@ -16,7 +16,7 @@ from django.utils import timezone
 from core.audit import audit
 from units.models import User
 
-from . import channels
+from . import channels, kinds
 from .models import Delivery, DeliveryStatus, Message, Preference
 from .selectors import in_doubt_q
 
@@ -26,7 +26,9 @@ BATCH = 500
 
 
 @dataclass(frozen=True)
-class Draft:
+class Notice:
+    """A message to write, once per `key`. `kind` is a code its caller registered (kinds.py)."""
+
     key: str
     recipient_id: int
     kind: str
@@ -35,25 +37,28 @@ class Draft:
     url: str = ""
 
 
-def unwritten(drafts: list[Draft], *, scope: str = "") -> list[Draft]:
-    """The drafts whose key has no message yet (each key once)."""
-    drafts = list({d.key: d for d in drafts}.values())
-    if not drafts:
+def unwritten(notices: list[Notice], *, scope: str = "") -> list[Notice]:
+    """The notices whose key has no message yet (each key once)."""
+    notices = list({d.key: d for d in notices}.values())
+    if not notices:
         return []
     written = (
         Message.objects.filter(key__startswith=scope)
         if scope
-        else Message.objects.filter(key__in=[d.key for d in drafts])
+        else Message.objects.filter(key__in=[d.key for d in notices])
     )
     keys = set(written.values_list("key", flat=True))
-    return [d for d in drafts if d.key not in keys]
+    return [d for d in notices if d.key not in keys]
 
 
-def notify(drafts: list[Draft], *, scope: str = "") -> list[Message]:
+def notify(notices: list[Notice], *, scope: str = "") -> list[Message]:
     """Write the messages not written yet (by key) and a delivery per channel that reaches the
-    recipient. `scope`, a key prefix shared by all the drafts, finds the written ones in one
+    recipient. `scope`, a key prefix shared by all the notices, finds the written ones in one
     query however many there are (the sweep uses it)."""
-    fresh = unwritten(drafts, scope=scope)
+    unknown = {n.kind for n in notices if not kinds.is_registered(n.kind)}
+    if unknown:
+        raise ValueError(f"notice kinds nobody registered: {sorted(unknown)}")
+    fresh = unwritten(notices, scope=scope)
     if not fresh:
         return []
     messages = Message.objects.bulk_create(

@@ -15,6 +15,14 @@ class ReportStatus(models.TextChoices):
 EDITABLE_STATUSES = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
 
 
+class ReportNoticeKind(models.TextChoices):
+    """The messages of the yearly report (notifications.kinds): its own, not a dossier's."""
+
+    DUE = "report_due", _("Sắp đến hạn gửi báo cáo năm")
+    SENT = "report_sent", _("Có báo cáo năm gửi đến")
+    RETURNED = "report_returned", _("Báo cáo năm bị trả lại")
+
+
 class Standing(models.TextChoices):
     """Where a sub-unit stands on the asking unit's overview (computed, never stored)."""
 

@@ -23,8 +23,7 @@ from core.audit import audit
 from core.concurrency import bump_version, check_version
 from core.text import clean_text
 from core.validators import text_problems
-from notifications.models import MessageKind
-from notifications.services import Draft, notify
+from notifications.services import Notice, notify
 from units.models import Unit
 from units.selectors import live_memberships
 
@@ -36,6 +35,7 @@ from .enums import (
     SECTIONS,
     SENDER_ROLES,
     WRITER_ROLES,
+    ReportNoticeKind,
     ReportStatus,
 )
 from .selectors import expected_units, is_expected, report_figures
@@ -186,10 +186,10 @@ def _call_notices(call: ReportCall, *, actor, key: str) -> None:
     url = reverse("reporting:yearly_index")
     notify(
         [
-            Draft(
+            Notice(
                 key=f"{key}{user_id}",
                 recipient_id=user_id,
-                kind=MessageKind.DEADLINE,
+                kind=ReportNoticeKind.DUE,
                 subject=subject,
                 body=body,
                 url=url,
@@ -384,10 +384,10 @@ def _sent_notice(report: ImplementationReport, *, actor) -> None:
     key = f"report:{report.pk}:sent{report.send_count}:"
     notify(
         [
-            Draft(
+            Notice(
                 key=f"{key}{user_id}",
                 recipient_id=user_id,
-                kind=MessageKind.SUBMITTED,
+                kind=ReportNoticeKind.SENT,
                 subject=subject,
                 body=body,
                 url=url,
@@ -435,10 +435,10 @@ def report_return(
     key = f"report:{report.pk}:returned{report.send_count}:"
     notify(
         [
-            Draft(
+            Notice(
                 key=f"{key}{user_id}",
                 recipient_id=user_id,
-                kind=MessageKind.RETURNED,
+                kind=ReportNoticeKind.RETURNED,
                 subject=subject,
                 body=body,
                 url=reverse("reporting:yearly_report", args=[report.pk]),

@@ -11,11 +11,11 @@ from django.urls import reverse
 
 from campaigns.models import Campaign
 from nominations import services
-from nominations.enums import Action, EventKind, State
+from nominations.enums import Action, EventKind, NoticeKind, State
 from nominations.forms import comment_token
 from nominations.models import Consultation, ConsultationComment
 from nominations.services import TransitionError
-from notifications.models import Message, MessageKind
+from notifications.models import Message
 from tests.factories import PersonFactory
 
 D = datetime.date
@@ -152,7 +152,7 @@ def test_a_comment_reaches_the_council_and_the_deciding_approvers(
     assert comment.kind == "objection"
     assert "127.0.0.1" not in comment.sender_digest
     notified = set(
-        Message.objects.filter(kind=MessageKind.PUBLIC_COMMENT).values_list(
+        Message.objects.filter(kind=NoticeKind.PUBLIC_COMMENT).values_list(
             "recipient__username", flat=True
         )
     )

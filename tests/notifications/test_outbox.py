@@ -9,9 +9,9 @@ from django.db import transaction
 from django.urls import reverse
 
 from nominations import services
-from nominations.enums import Action
+from nominations.enums import Action, NoticeKind
 from notifications import services as outbox
-from notifications.models import Delivery, DeliveryStatus, Message, MessageKind
+from notifications.models import Delivery, DeliveryStatus, Message
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def test_a_submission_tells_the_next_reviewers_and_e_mails_them_once(
     submit(nomination, users, django_capture_on_commit_callbacks)
 
     message = Message.objects.get()
-    assert (message.recipient, message.kind) == (users.commune, MessageKind.SUBMITTED)
+    assert (message.recipient, message.kind) == (users.commune, NoticeKind.SUBMITTED)
     assert message.subject == "Hồ sơ chờ xét: Nguyễn Thị Ánh"
     assert message.url == reverse("nominations:detail", args=[nomination.pk])
     assert len(mail.outbox) == 1
@@ -59,8 +59,8 @@ def test_a_return_goes_back_to_the_nominating_unit_with_the_reason(placed, users
     )
     got = {(m.recipient, m.kind) for m in Message.objects.all()}
     assert got == {
-        (users.nominator, MessageKind.RETURNED),
-        (users.principal, MessageKind.RETURNED),
+        (users.nominator, NoticeKind.RETURNED),
+        (users.principal, NoticeKind.RETURNED),
     }
     assert "Lý do: Thiếu ảnh" in Message.objects.first().body
     assert not Message.objects.filter(recipient=departed.user).exists()  # a role that ended
@@ -81,7 +81,7 @@ def test_no_message_for_a_change_that_rolled_back(placed, users, clock):
 
 
 def test_the_same_event_written_twice_is_one_message(users):
-    draft = outbox.Draft(
+    draft = outbox.Notice(
         key="nomination:1:v2:7",
         recipient_id=users.commune.pk,
         kind="submitted",
@@ -99,7 +99,7 @@ def test_failures_back_off_then_give_up_and_a_dead_worker_is_not_retried(users, 
 
     (message,) = outbox.notify(
         [
-            outbox.Draft(
+            outbox.Notice(
                 key="k", recipient_id=users.commune.pk, kind="submitted", subject="S", body="B"
             )
         ]
@@ -130,7 +130,7 @@ def test_failures_back_off_then_give_up_and_a_dead_worker_is_not_retried(users, 
 def test_the_bell_the_inbox_and_reading(client, users, make_user, tree):
     mine = outbox.notify(
         [
-            outbox.Draft(
+            outbox.Notice(
                 key=f"k{i}",
                 recipient_id=users.commune.pk,
                 kind="submitted",
@@ -143,7 +143,7 @@ def test_the_bell_the_inbox_and_reading(client, users, make_user, tree):
     )
     outbox.notify(
         [
-            outbox.Draft(
+            outbox.Notice(
                 key="other",
                 recipient_id=users.sibling.pk,
                 kind="submitted",
@@ -179,7 +179,7 @@ def test_the_bell_the_inbox_and_reading(client, users, make_user, tree):
 def test_an_off_site_link_is_never_followed(client, users):
     (message,) = outbox.notify(
         [
-            outbox.Draft(
+            outbox.Notice(
                 key="x",
                 recipient_id=users.commune.pk,
                 kind="submitted",
@@ -203,7 +203,7 @@ def test_the_admin_outbox_shows_failures_and_resends(
     admin = User.objects.create_superuser(username="quantri.test", password="x", email="q@x.vn")
     (message,) = outbox.notify(
         [
-            outbox.Draft(
+            outbox.Notice(
                 key="k", recipient_id=users.commune.pk, kind="submitted", subject="S", body="B"
             )
         ]
@@ -238,7 +238,7 @@ def _sending(users, key, minutes_ago):
 
     (message,) = outbox.notify(
         [
-            outbox.Draft(
+            outbox.Notice(
                 key=key, recipient_id=users.commune.pk, kind="submitted", subject=key, body="B"
             )
         ]
@@ -316,3 +316,27 @@ def test_nothing_resends_a_delivery_in_doubt_by_itself(users, settings, celery_e
     stuck.refresh_from_db()
     assert stuck.status == DeliveryStatus.SENDING
     assert mail.outbox == []
+
+
+def test_the_outbox_takes_only_kinds_their_apps_registered(users):
+    """The outbox knows no dossier or report words: each app registers its own kinds."""
+    from pathlib import Path
+
+    from notifications import kinds
+
+    assert kinds.label("submitted") == "Có hồ sơ gửi đến"  # nominations registered it
+    assert kinds.label("report_due") == "Sắp đến hạn gửi báo cáo năm"  # the yearly report's
+    with pytest.raises(ValueError, match="nobody registered"):
+        outbox.notify(
+            [
+                outbox.Notice(
+                    key="k", recipient_id=users.commune.pk, kind="bí ẩn", subject="S", body="B"
+                )
+            ]
+        )
+    assert not Message.objects.exists()
+    code = Path(outbox.__file__).parent
+    for source in code.glob("*.py"):
+        text = source.read_text()
+        assert "nominations" not in text, source.name
+        assert "hồ sơ" not in text.lower(), source.name

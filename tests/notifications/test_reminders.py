@@ -10,14 +10,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from nominations import services
+from nominations.enums import NoticeKind
 from nominations.notices import due_offset, sweep
-from notifications.models import Message, MessageKind, Preference
+from notifications.models import Message, Preference
 from tests.factories import UnitFactory
 from units.enums import Role, SchoolType
 
 pytestmark = pytest.mark.django_db
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
-REMINDERS = (MessageKind.DEADLINE, MessageKind.REVIEW_WAITING, MessageKind.OVERDUE)
+REMINDERS = (NoticeKind.DEADLINE, NoticeKind.REVIEW_WAITING, NoticeKind.OVERDUE)
 
 
 def at(day: datetime.date, hour=0, minute=0) -> datetime.datetime:
@@ -67,25 +68,25 @@ def test_a_whole_quarter_of_reminders(new_nomination, users, clock, tree):
     school, commune, province = "school", "commune", "province"
     assert reminders() == {
         # School A: reminded a week ahead, then it sent its dossier: nothing more.
-        ("a.canbo", MessageKind.DEADLINE, school, "d7", "send", D(2026, 3, 27)),
-        ("a.hieutruong", MessageKind.DEADLINE, school, "d7", "send", D(2026, 3, 27)),
+        ("a.canbo", NoticeKind.DEADLINE, school, "d7", "send", D(2026, 3, 27)),
+        ("a.hieutruong", NoticeKind.DEADLINE, school, "d7", "send", D(2026, 3, 27)),
         # School B never sends: 7, 3, 1 days ahead, then overdue the day after, once each.
-        ("b.hieutruong", MessageKind.DEADLINE, school, "d7", "send", D(2026, 3, 27)),
-        ("b.hieutruong", MessageKind.DEADLINE, school, "d3", "send", D(2026, 3, 31)),
-        ("b.hieutruong", MessageKind.DEADLINE, school, "d1", "send", D(2026, 4, 2)),
-        ("b.hieutruong", MessageKind.OVERDUE, school, "overdue", "send", D(2026, 4, 4)),
+        ("b.hieutruong", NoticeKind.DEADLINE, school, "d7", "send", D(2026, 3, 27)),
+        ("b.hieutruong", NoticeKind.DEADLINE, school, "d3", "send", D(2026, 3, 31)),
+        ("b.hieutruong", NoticeKind.DEADLINE, school, "d1", "send", D(2026, 4, 2)),
+        ("b.hieutruong", NoticeKind.OVERDUE, school, "overdue", "send", D(2026, 4, 4)),
         # The commune holds the dossier from 30/03 and forwards it on 06/04.
-        ("xa.duyet", MessageKind.REVIEW_WAITING, commune, "d7", "review", D(2026, 4, 3)),
+        ("xa.duyet", NoticeKind.REVIEW_WAITING, commune, "d7", "review", D(2026, 4, 3)),
         # The Sở holds it from 06/04 and never decides.
-        ("so.duyet", MessageKind.REVIEW_WAITING, province, "d7", "review", D(2026, 4, 10)),
-        ("so.duyet", MessageKind.REVIEW_WAITING, province, "d3", "review", D(2026, 4, 14)),
-        ("so.duyet", MessageKind.REVIEW_WAITING, province, "d1", "review", D(2026, 4, 16)),
-        ("so.duyet", MessageKind.OVERDUE, province, "overdue", "review", D(2026, 4, 18)),
+        ("so.duyet", NoticeKind.REVIEW_WAITING, province, "d7", "review", D(2026, 4, 10)),
+        ("so.duyet", NoticeKind.REVIEW_WAITING, province, "d3", "review", D(2026, 4, 14)),
+        ("so.duyet", NoticeKind.REVIEW_WAITING, province, "d1", "review", D(2026, 4, 16)),
+        ("so.duyet", NoticeKind.OVERDUE, province, "overdue", "review", D(2026, 4, 18)),
     }
     assert Message.objects.filter(kind__in=REMINDERS).count() == 11  # none twice
     # Nobody outside the campaign's scope heard anything.
     assert not Message.objects.filter(recipient=users.ministry).exists()
-    overdue = Message.objects.get(recipient=users.sibling, kind=MessageKind.OVERDUE)
+    overdue = Message.objects.get(recipient=users.sibling, kind=NoticeKind.OVERDUE)
     assert overdue.subject == "Đã quá hạn chót 03/04/2026: Quý 1/2026"
     assert "đã gửi 0/1" in overdue.body
     d3 = Message.objects.get(recipient=users.province, key__contains=":d3:")
@@ -124,7 +125,7 @@ def test_the_weekly_digest_goes_once_a_week_to_those_who_asked(new_nomination, u
         at(datetime.date(2026, 3, 29), 20),
         every_minutes=360,
     )
-    digests = Message.objects.filter(kind=MessageKind.DIGEST)
+    digests = Message.objects.filter(kind=NoticeKind.DIGEST)
     assert [(m.recipient, m.key.split(":")[1]) for m in digests.order_by("pk")] == [
         (users.commune, "2026-W12"),
         (users.commune, "2026-W13"),
@@ -190,5 +191,5 @@ def test_a_subunit_is_not_asked_to_send_a_dossier_of_its_own(
     team_leader = make_user((tree.team_a, Role.NOMINATOR), username="to1.canbo")
     clock.move_to(at(datetime.date(2026, 3, 31), 8))  # 3 days before the deadlines
     sweep()
-    assert Message.objects.filter(recipient=users.sibling, kind=MessageKind.DEADLINE).exists()
+    assert Message.objects.filter(recipient=users.sibling, kind=NoticeKind.DEADLINE).exists()
     assert not Message.objects.filter(recipient=team_leader).exists()

@@ -33,6 +33,7 @@ from campaigns.models import Round
 from core.concurrency import StaleVersionError
 from core.models import AuditEvent
 from nominations.models import Decision, Nomination
+from notifications import kinds
 from notifications.models import Message
 from reporting.models import Export, ImplementationReport, ReportCall
 from reporting.yearly import selectors, services
@@ -297,6 +298,9 @@ def test_send_freezes_the_numbers_audits_and_tells_the_parent_once(
     messages = Message.objects.filter(key__startswith=f"report:{report.pk}:sent1:")
     assert [m.recipient for m in messages] == [users.commune]  # the parent's approver only
     assert "Trường Tiểu học Lê Lợi" in messages[0].body
+    # A kind of its own, not the dossiers' "Có hồ sơ gửi đến".
+    assert messages[0].kind == "report_sent"
+    assert kinds.label(messages[0].kind) == "Có báo cáo năm gửi đến"
 
     # Not twice: a second press is refused and writes nothing.
     with pytest.raises(ReportError, match="đã được gửi"):
@@ -333,6 +337,7 @@ def test_return_and_send_again(call, users, tree, dossiers):
     assert report.returned_by == users.commune
     told = Message.objects.filter(key__startswith=f"report:{report.pk}:returned1:")
     assert {m.recipient for m in told} == {users.nominator, users.principal}
+    assert {m.kind for m in told} == {"report_returned"}
     assert AuditEvent.objects.filter(action="report.return", target_id=str(report.pk)).exists()
     # The parent still reads what it received; the unit edits its working copy.
     assert selectors.reports_visible_to(users.commune).filter(pk=report.pk).exists()

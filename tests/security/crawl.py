@@ -184,6 +184,7 @@ def build_world():
     from core.imports import IMPORTERS, import_job_check, template_dataset
     from criteria.models import CriteriaSet, Criterion, EligibilityRule
     from nominations import services
+    from nominations.enums import NoticeKind
     from nominations.models import (
         CommentKind,
         Consultation,
@@ -196,7 +197,7 @@ def build_world():
         Nomination,
         Review,
     )
-    from notifications.models import Delivery, Message, MessageKind, Preference
+    from notifications.models import Delivery, Message, Preference
     from reporting.models import Export, ExportStatus, ReportCall
     from reporting.yearly import services as yearly
     from tests.factories import PersonFactory, RecordFactory, UnitFactory, UserFactory, title
@@ -564,7 +565,7 @@ def build_world():
     w.message = Message.objects.create(
         recipient=w.a_nominator,
         key="world:message",
-        kind=MessageKind.RETURNED,
+        kind=NoticeKind.RETURNED,
         subject="Hồ sơ Bí Mật bị trả lại",
         body="Hãy bổ sung minh chứng.",
         url=reverse("nominations:detail", args=[w.nominations["returned"].pk]),
