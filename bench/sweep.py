@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, Round, RoundDeadline
-from nominations.notices import sweep
+from nominations.reminders import sweep
 from notifications.models import Delivery, Message
 from units.enums import Role, UnitLevel
 from units.models import Membership, Unit, User

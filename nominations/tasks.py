@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
-from . import notices
+from . import reminders
 
 
 @shared_task(name="nominations.send_reminders")
 def send_reminders() -> int:
     """The periodic sweep (beat, every five minutes): reminders, overdue notices, digests."""
-    return notices.sweep().written
+    return reminders.sweep().written

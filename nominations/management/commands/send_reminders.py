@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from nominations.notices import sweep
+from nominations.reminders import sweep
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from nominations import services
 from nominations.enums import NoticeKind
-from nominations.notices import due_offset, sweep
+from nominations.reminders import due_offset, sweep
 from notifications.models import Message, Preference
 from tests.factories import UnitFactory
 from units.enums import Role, SchoolType
