@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "campaigns",
     "nominations",
     "reporting",
+    "yearly",
     "notifications",
 ]
 

@@ -4,10 +4,9 @@ commune DN-X001 is still drafting. Written through the services, as the demo acc
 
 import datetime
 
-from reporting.models import ReportCall
 from units.models import Unit, User
-
-from .yearly import services
+from yearly import services
+from yearly.models import ReportCall
 
 YEAR = 2026
 DUE = datetime.date(2026, 11, 30)

@@ -5,8 +5,8 @@ import io
 import pytest
 from django.core.management import call_command
 
-from reporting.models import ImplementationReport, ReportCall
-from reporting.yearly.enums import ReportStatus
+from yearly.enums import ReportStatus
+from yearly.models import ImplementationReport, ReportCall
 
 pytestmark = pytest.mark.django_db
 

@@ -34,15 +34,16 @@ from core.concurrency import StaleVersionError
 from core.models import AuditEvent
 from nominations.models import Decision, Nomination
 from notifications.models import Message
-from reporting.models import Export, ImplementationReport, ReportCall
-from reporting.yearly import selectors, services
-from reporting.yearly.enums import ReportStatus, Standing
-from reporting.yearly.services import ReportError
+from reporting.models import Export
 from tests.conftest import counting_queries
 from tests.factories import PersonFactory, RecordFactory, UnitFactory, title
 from tests.nominations.conftest import PLACES
 from units.enums import Role, SchoolType, UnitLevel
 from units.models import Membership
+from yearly import selectors, services
+from yearly.enums import ReportStatus, Standing
+from yearly.models import ImplementationReport, ReportCall
+from yearly.services import ReportError
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -387,11 +388,11 @@ def sent(call, users, tree, dossiers):
 
 def test_anonymous_users_are_sent_to_the_login_page(client, sent, call):
     for url in (
-        reverse("reporting:yearly_index"),
-        reverse("reporting:yearly_call", args=[call.pk]),
-        reverse("reporting:yearly_call_create"),
-        reverse("reporting:yearly_report", args=[sent.pk]),
-        reverse("reporting:yearly_report_pdf", args=[sent.pk]),
+        reverse("yearly:index"),
+        reverse("yearly:call", args=[call.pk]),
+        reverse("yearly:call_create"),
+        reverse("yearly:report", args=[sent.pk]),
+        reverse("yearly:report_pdf", args=[sent.pk]),
     ):
         response = client.get(url)
         assert response.status_code == 302
@@ -400,7 +401,7 @@ def test_anonymous_users_are_sent_to_the_login_page(client, sent, call):
 
 def test_a_draft_is_the_units_own_until_sent(client, call, users, tree, make_user):
     report = services.report_start(actor=users.principal, call=call, unit=tree.school_a)
-    url = reverse("reporting:yearly_report", args=[report.pk])
+    url = reverse("yearly:report", args=[report.pk])
     viewer_a = make_user((tree.school_a, Role.VIEWER), username="a.xem")
     expected = {
         users.principal: 200,
@@ -426,8 +427,8 @@ def test_a_sent_report_is_read_above_and_never_beside(client, sent, users, tree,
         gialai: 404,
     }
     for url in (
-        reverse("reporting:yearly_report", args=[sent.pk]),
-        reverse("reporting:yearly_report_pdf", args=[sent.pk]),
+        reverse("yearly:report", args=[sent.pk]),
+        reverse("yearly:report_pdf", args=[sent.pk]),
     ):
         for user, status in expected.items():
             client.force_login(user)
@@ -436,8 +437,8 @@ def test_a_sent_report_is_read_above_and_never_beside(client, sent, users, tree,
 
 def test_nominators_draft_viewers_read_only_heads_send(client, call, users, tree, make_user):
     report = services.report_start(actor=users.principal, call=call, unit=tree.school_a)
-    edit = reverse("reporting:yearly_report_edit", args=[report.pk])
-    send = reverse("reporting:yearly_report_send", args=[report.pk])
+    edit = reverse("yearly:report_edit", args=[report.pk])
+    send = reverse("yearly:report_send", args=[report.pk])
     viewer_a = make_user((tree.school_a, Role.VIEWER), username="a.xem")
     client.force_login(viewer_a)
     assert client.get(edit).status_code == 403
@@ -448,10 +449,10 @@ def test_nominators_draft_viewers_read_only_heads_send(client, call, users, tree
     assert report.signer_name == "Lê Mai"
     assert report.direction == SECTIONS["direction"]
     assert client.post(send, {"version": report.version}).status_code == 403
-    detail = client.get(reverse("reporting:yearly_report", args=[report.pk])).content.decode()
+    detail = client.get(reverse("yearly:report", args=[report.pk])).content.decode()
     assert send not in detail  # no button for what one may not do
     client.force_login(users.principal)
-    detail = client.get(reverse("reporting:yearly_report", args=[report.pk])).content.decode()
+    detail = client.get(reverse("yearly:report", args=[report.pk])).content.decode()
     assert send in detail
     response = client.post(send, {"version": report.version}, follow=True)
     assert "Đã gửi báo cáo đến UBND phường Hải Châu" in response.content.decode()
@@ -463,11 +464,11 @@ def test_nominators_draft_viewers_read_only_heads_send(client, call, users, tree
 
 
 def test_the_parent_returns_from_the_page(client, sent, users):
-    url = reverse("reporting:yearly_report_return", args=[sent.pk])
+    url = reverse("yearly:report_return", args=[sent.pk])
     client.force_login(users.province)  # above, but not the receiving unit
     assert client.post(url, {"reason": "Thiếu số liệu"}).status_code == 403
     client.force_login(users.commune)
-    page = client.get(reverse("reporting:yearly_report", args=[sent.pk])).content.decode()
+    page = client.get(reverse("yearly:report", args=[sent.pk])).content.decode()
     assert url in page
     client.post(url, {"reason": "Thiếu số liệu"})
     sent.refresh_from_db()
@@ -479,53 +480,53 @@ def test_user_text_is_escaped(client, call, users, tree):
     report = services.report_start(actor=users.principal, call=call, unit=tree.school_a)
     write(report, users.principal, difficulties="<script>alert(1)</script> & 2 < 3")
     client.force_login(users.principal)
-    page = client.get(reverse("reporting:yearly_report", args=[report.pk])).content.decode()
+    page = client.get(reverse("yearly:report", args=[report.pk])).content.decode()
     assert "<script>alert(1)" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; 2 &lt; 3" in page
-    text = pdf_text(client.get(reverse("reporting:yearly_report_pdf", args=[report.pk])).content)
+    text = pdf_text(client.get(reverse("yearly:report_pdf", args=[report.pk])).content)
     assert "<script>alert(1)</script> & 2 < 3" in text
 
 
 def test_the_call_pages(client, users, tree, clock):
     client.force_login(users.nominator)
-    assert client.get(reverse("reporting:yearly_call_create")).status_code == 403
+    assert client.get(reverse("yearly:call_create")).status_code == 403
     client.force_login(users.commune)
     response = client.post(
-        reverse("reporting:yearly_call_create"),
+        reverse("yearly:call_create"),
         {"unit": tree.commune.pk, "year": 2026, "due_on": "30/08/2026", "title": ""},
     )
     call = ReportCall.objects.get(unit=tree.commune, year=2026)
-    assert response["Location"] == reverse("reporting:yearly_call", args=[call.pk])
+    assert response["Location"] == reverse("yearly:call", args=[call.pk])
     assert call.due_on == DUE
     response = client.post(
-        reverse("reporting:yearly_call_create"),
+        reverse("yearly:call_create"),
         {"unit": tree.commune.pk, "year": 2026, "due_on": "30/08/2026"},
     )
     assert "hãy sửa yêu cầu đó" in response.content.decode()
-    edit = reverse("reporting:yearly_call_edit", args=[call.pk])
+    edit = reverse("yearly:call_edit", args=[call.pk])
     client.post(edit, {"due_on": "15/09/2026", "title": call.title, "instructions": "Gửi sớm."})
     call.refresh_from_db()
     assert call.due_on == D(2026, 9, 15)
     assert call.instructions == "Gửi sớm."
     client.force_login(users.principal)  # sees the call addressed to it, not its overview
-    index = client.get(reverse("reporting:yearly_index")).content.decode()
-    assert reverse("reporting:yearly_report_start", args=[call.pk, "TH-A"]) in index
+    index = client.get(reverse("yearly:index")).content.decode()
+    assert reverse("yearly:report_start", args=[call.pk, "TH-A"]) in index
     client.force_login(users.sibling)  # a school with nothing below asks nobody: no button, no page
-    index = client.get(reverse("reporting:yearly_index")).content.decode()
-    assert reverse("reporting:yearly_call_create") not in index
-    assert client.get(reverse("reporting:yearly_call_create")).status_code == 403
+    index = client.get(reverse("yearly:index")).content.decode()
+    assert reverse("yearly:call_create") not in index
+    assert client.get(reverse("yearly:call_create")).status_code == 403
     client.force_login(users.principal)
-    assert client.get(reverse("reporting:yearly_call", args=[call.pk])).status_code == 404
+    assert client.get(reverse("yearly:call", args=[call.pk])).status_code == 404
     assert client.get(edit).status_code == 404
     client.force_login(users.province)  # oversees it, may not change it
-    assert client.get(reverse("reporting:yearly_call", args=[call.pk])).status_code == 200
+    assert client.get(reverse("yearly:call", args=[call.pk])).status_code == 200
     assert client.get(edit).status_code == 403
     client.force_login(users.principal)
-    response = client.post(reverse("reporting:yearly_report_start", args=[call.pk, "TH-A"]))
+    response = client.post(reverse("yearly:report_start", args=[call.pk, "TH-A"]))
     report = ImplementationReport.objects.get(unit=tree.school_a)
-    assert response["Location"] == reverse("reporting:yearly_report_edit", args=[report.pk])
+    assert response["Location"] == reverse("yearly:report_edit", args=[report.pk])
     # A unit the user holds no role at is not found.
-    response = client.post(reverse("reporting:yearly_report_start", args=[call.pk, "TH-B"]))
+    response = client.post(reverse("yearly:report_start", args=[call.pk, "TH-B"]))
     assert response.status_code == 404
 
 
@@ -567,11 +568,11 @@ def test_the_parent_sees_who_has_and_has_not_reported(call, users, tree, dossier
 
 def test_overview_page_and_spreadsheet(client, sent, call, users):
     client.force_login(users.commune)
-    url = reverse("reporting:yearly_call", args=[call.pk])
+    url = reverse("yearly:call", args=[call.pk])
     page = client.get(url).content.decode()
     assert 'data-unit="TH-A" data-standing="sent"' in page
     assert 'data-unit="TH-B" data-standing="not_started"' in page
-    assert reverse("reporting:yearly_report_pdf", args=[sent.pk]) in page
+    assert reverse("yearly:report_pdf", args=[sent.pk]) in page
     response = client.get(url, {"export": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -601,7 +602,7 @@ def test_a_long_report_is_printed_in_the_background(
     settings.PDF_INLINE_MAX_CHARS = 5000  # a short report prints inline, this one does not
     client.force_login(users.principal)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(reverse("reporting:yearly_report_pdf", args=[report.pk]))
+        response = client.get(reverse("yearly:report_pdf", args=[report.pk]))
     export = Export.objects.get()
     assert response.url == reverse("reporting:export", args=[export.pk])
     assert export.name == "bao-cao-nam-hoc-2026-th-a-du-thao.pdf"
@@ -616,11 +617,11 @@ def test_the_pdf_reads_back_in_the_official_layout(client, call, users, tree, do
     report = services.report_start(actor=users.principal, call=call, unit=tree.school_a)
     write(report, users.principal, difficulties="Thiếu kinh phí.", number="25/BC-TH")
     client.force_login(users.principal)
-    draft = pdf_text(client.get(reverse("reporting:yearly_report_pdf", args=[report.pk])).content)
+    draft = pdf_text(client.get(reverse("yearly:report_pdf", args=[report.pk])).content)
     assert "DỰ THẢO" in draft
     services.report_send(actor=users.principal, report=report)
     client.force_login(users.commune)
-    response = client.get(reverse("reporting:yearly_report_pdf", args=[report.pk]))
+    response = client.get(reverse("yearly:report_pdf", args=[report.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert "bao-cao-nam-hoc-2026-th-a.pdf" in response["Content-Disposition"]
     text = pdf_text(response.content)
@@ -686,8 +687,8 @@ def test_overview_and_index_queries_do_not_grow_with_sub_units(
     client, call, users, tree, make_user
 ):
     client.force_login(users.commune)
-    overview = reverse("reporting:yearly_call", args=[call.pk])
-    index = reverse("reporting:yearly_index")
+    overview = reverse("yearly:call", args=[call.pk])
+    index = reverse("yearly:index")
     services.report_call_create(actor=users.admin, unit=tree.danang, year=2025 + 1, due_on=DUE)
     client.get(overview)
     add_school(tree, 1, call, users, make_user)
@@ -706,8 +707,8 @@ def test_report_page_and_pdf_queries_do_not_grow_with_exemplars(
     write(report, users.principal)
     client.force_login(users.principal)
     urls = (
-        reverse("reporting:yearly_report", args=[report.pk]),
-        reverse("reporting:yearly_report_pdf", args=[report.pk]),
+        reverse("yearly:report", args=[report.pk]),
+        reverse("yearly:report_pdf", args=[report.pk]),
     )
 
     def add(n):
@@ -737,15 +738,15 @@ def test_closed_units_and_teams_are_not_asked(tree, users, clock):
 
 def test_members_find_it_in_the_menu_and_admins_in_the_admin(client, sent, users, make_user):
     client.force_login(users.nominator)
-    assert reverse("reporting:yearly_index") in client.get(reverse("home")).content.decode()
+    assert reverse("yearly:index") in client.get(reverse("home")).content.decode()
     admin_user = make_user(username="quantri", is_superuser=True, is_staff=True)
     client.force_login(admin_user)
     for name in ("reportcall", "implementationreport"):
-        assert client.get(reverse(f"admin:reporting_{name}_changelist")).status_code == 200
-    change = reverse("admin:reporting_implementationreport_change", args=[sent.pk])
+        assert client.get(reverse(f"admin:yearly_{name}_changelist")).status_code == 200
+    change = reverse("admin:yearly_implementationreport_change", args=[sent.pk])
     assert client.get(change).status_code == 200
     # A system admin reads every report but does not act for a unit.
-    assert client.get(reverse("reporting:yearly_report", args=[sent.pk])).status_code == 200
+    assert client.get(reverse("yearly:report", args=[sent.pk])).status_code == 200
     with pytest.raises(PermissionDenied):
         services.report_return(actor=admin_user, report=sent, reason="x")
 
@@ -771,13 +772,13 @@ def test_an_institution_asks_its_faculties(client, users, tree, make_user, clock
     write(report, head)
     assert services.report_send(actor=head, report=report).sent_to == tree.school_a
     client.force_login(head)
-    assert client.get(reverse("reporting:yearly_index")).status_code == 200
+    assert client.get(reverse("yearly:index")).status_code == 200
 
 
 # --- a stale tab and a double click -----------------------------------------------------------
 def test_a_stale_tab_keeps_what_was_typed_and_shows_what_is_stored(client, call, users, tree):
     report = services.report_start(actor=users.principal, call=call, unit=tree.school_a)
-    edit = reverse("reporting:yearly_report_edit", args=[report.pk])
+    edit = reverse("yearly:report_edit", args=[report.pk])
     client.force_login(users.principal)
     read_at = report.version
     write(report, users.nominator, direction="Bản của đồng nghiệp")
@@ -797,9 +798,9 @@ def test_a_double_click_on_send_sends_once_and_says_nothing_wrong(
     report = services.report_start(actor=users.principal, call=call, unit=tree.school_a)
     report = write(report, users.principal)
     client.force_login(users.principal)
-    page = client.get(reverse("reporting:yearly_report", args=[report.pk]))
+    page = client.get(reverse("yearly:report", args=[report.pk]))
     assert 'name="form_token"' in page.text
-    send = reverse("reporting:yearly_report_send", args=[report.pk])
+    send = reverse("yearly:report_send", args=[report.pk])
     data = {"version": report.version, "form_token": "0d6f1f1e-3a7c-4a39-8c0e-4c3b5d2a9e11"}
     with django_capture_on_commit_callbacks(execute=True):
         client.post(send, data)

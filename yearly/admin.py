@@ -1,4 +1,4 @@
-"""Admin pages of the reporting app: the yearly report calls and reports, for system admins to
+"""Admin pages of the yearly report: its calls and reports, for system admins to
 look into (a report's content changes only through its services, so it is read-only here)."""
 
 from django.contrib import admin

@@ -1,7 +1,7 @@
 """Every write of the yearly implementation report: keyword-only, with `actor`, the same from a
-view, a task or a management command. Each checks the permission again (reporting/yearly/
-rules.py), writes an audit event and, inside the same transaction, the notices (an undone write
-leaves no message).
+view, a task or a management command. Each checks the permission again (yearly/rules.py),
+writes an audit event and, inside the same transaction, the notices (an undone write leaves no
+message).
 
 Flow: the asking unit issues a `ReportCall` (year, due date) → each direct sub-unit starts its
 report, writes the sections (nominators may draft) → its approver sends it: the numbers and
@@ -25,10 +25,10 @@ from core.text import clean_text
 from core.validators import text_problems
 from notifications.models import MessageKind
 from notifications.services import Draft, notify
+from reporting.documents import place_of
 from units.models import Unit
 from units.selectors import live_memberships
 
-from ..models import ImplementationReport, ReportCall, school_year_label
 from . import rules as _rules  # noqa: F401  (registers the permissions checked below)
 from .enums import (
     SECTION_FIELDS,
@@ -38,6 +38,7 @@ from .enums import (
     WRITER_ROLES,
     ReportStatus,
 )
+from .models import ImplementationReport, ReportCall, school_year_label
 from .selectors import expected_units, is_expected, report_figures
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -107,7 +108,7 @@ def _check_call_fields(
 def report_call_create(
     *, actor, unit: Unit, year: int, due_on, title: str = "", instructions: str = "", today=None
 ) -> ReportCall:
-    _require(actor, "reporting.issue_report_call", unit)
+    _require(actor, "yearly.issue_report_call", unit)
     today = today or timezone.localdate()
     problems = _check_call_fields(year=year, due_on=due_on, today=today, instructions=instructions)
     if problems:
@@ -142,7 +143,7 @@ def report_call_create(
 def report_call_update(
     *, actor, call: ReportCall, due_on, title: str = "", instructions: str = "", today=None
 ) -> ReportCall:
-    _require(actor, "reporting.change_report_call", call)
+    _require(actor, "yearly.change_report_call", call)
     today = today or timezone.localdate()
     call = ReportCall.objects.select_for_update().get(pk=call.pk)
     due_changed = due_on != call.due_on
@@ -183,7 +184,7 @@ def _call_notices(call: ReportCall, *, actor, key: str) -> None:
             "title": call.title,
             "due": _day(call.due_on),
         }
-    url = reverse("reporting:yearly_index")
+    url = reverse("yearly:index")
     notify(
         [
             Draft(
@@ -205,7 +206,7 @@ def _call_notices(call: ReportCall, *, actor, key: str) -> None:
 @transaction.atomic
 def report_start(*, actor, call: ReportCall, unit: Unit) -> ImplementationReport:
     """The unit's report for the call (created as a draft the first time)."""
-    _require(actor, "reporting.start_report", unit)
+    _require(actor, "yearly.start_report", unit)
     if not is_expected(call, unit):
         raise ReportError(
             _("%(unit)s không thuộc các đơn vị %(issuer)s yêu cầu báo cáo.")
@@ -262,7 +263,7 @@ def report_update(
     check_version(report, expected_version)
     if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
         raise ReportError(_("Báo cáo đã gửi không sửa được nữa; chỉ đơn vị nhận mới trả lại được."))
-    _require(actor, "reporting.change_report", report)
+    _require(actor, "yearly.change_report", report)
     problems, changed = [], []
     for name, value in fields.items():
         value = clean_paragraphs(value) if name in SECTION_FIELDS else clean_text(value)
@@ -297,8 +298,6 @@ def missing_sections(report: ImplementationReport) -> list[str]:
 
 def build_snapshot(report: ImplementationReport, *, parent: Unit, now) -> dict:
     """Everything the printed report shows, frozen: header, text and the computed figures."""
-    from reporting.documents import place_of
-
     return {
         "schema": 1,
         "sent_at": now.isoformat(),
@@ -326,7 +325,7 @@ def report_send(
             % {"when": timezone.localtime(report.sent_at).strftime("%H:%M %d/%m/%Y")}
         )
     _stale(report, expected_version)
-    _require(actor, "reporting.send_report", report)
+    _require(actor, "yearly.send_report", report)
     call = report.call
     parent = Unit.objects.get_parent(report.unit)
     if parent is None or parent.pk != call.unit_id:
@@ -380,7 +379,7 @@ def _sent_notice(report: ImplementationReport, *, actor) -> None:
         body = _("%(unit)s đã gửi báo cáo kết quả thực hiện năm học %(year)s.") % facts
         if report.send_count > 1:
             body = _("%(unit)s đã gửi lại báo cáo kết quả thực hiện năm học %(year)s.") % facts
-    url = reverse("reporting:yearly_report", args=[report.pk])
+    url = reverse("yearly:report", args=[report.pk])
     key = f"report:{report.pk}:sent{report.send_count}:"
     notify(
         [
@@ -407,7 +406,7 @@ def report_return(
     report = _locked(report)
     if report.status != ReportStatus.SENT:
         raise ReportError(_("Chỉ trả lại được báo cáo đang ở trạng thái đã gửi."))
-    _require(actor, "reporting.return_report", report)
+    _require(actor, "yearly.return_report", report)
     reason = clean_paragraphs(reason)
     if not reason:
         raise ReportError(_("Hãy ghi lý do trả lại để đơn vị biết cần bổ sung gì."))
@@ -441,7 +440,7 @@ def report_return(
                 kind=MessageKind.RETURNED,
                 subject=subject,
                 body=body,
-                url=reverse("reporting:yearly_report", args=[report.pk]),
+                url=reverse("yearly:report", args=[report.pk]),
             )
             for _unit_id, user_id in _users_at([report.unit], WRITER_ROLES)
             if user_id != actor.pk

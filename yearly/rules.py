@@ -2,7 +2,7 @@
 
 Acting for a unit (asking for reports, writing, sending, returning) needs a role held at exactly
 that unit, as in the nomination workflow: a Sở approver does not send a commune's report. Reading
-is the selectors' business (reporting/yearly/selectors.py); overseeing a call is scope.
+is the selectors' business (yearly/selectors.py); overseeing a call is scope.
 """
 
 import rules
@@ -62,10 +62,10 @@ def receives_report(user, report):
     return report is not None and _role_at(user, report.sent_to, SENDER_ROLES)
 
 
-rules.add_perm("reporting.issue_report_call", issues_calls_at)  # object: the asking unit
-rules.add_perm("reporting.change_report_call", manages_call)
-rules.add_perm("reporting.view_report_overview", is_system_admin | oversees_call)
-rules.add_perm("reporting.start_report", writes_for)  # object: the reporting unit
-rules.add_perm("reporting.change_report", report_is_editable & writes_report)
-rules.add_perm("reporting.send_report", report_is_editable & sends_report)
-rules.add_perm("reporting.return_report", report_is_sent & receives_report)
+rules.add_perm("yearly.issue_report_call", issues_calls_at)  # object: the asking unit
+rules.add_perm("yearly.change_report_call", manages_call)
+rules.add_perm("yearly.view_report_overview", is_system_admin | oversees_call)
+rules.add_perm("yearly.start_report", writes_for)  # object: the reporting unit
+rules.add_perm("yearly.change_report", report_is_editable & writes_report)
+rules.add_perm("yearly.send_report", report_is_editable & sends_report)
+rules.add_perm("yearly.return_report", report_is_sent & receives_report)

@@ -20,10 +20,10 @@ from core.exports import spreadsheet_response
 from core.idempotency import once, token_from
 from core.pagination import paginate
 from core.views import LoadMixin
+from reporting.views import pdf_response
 from units.models import Unit
 from units.selectors import membership_paths
 
-from ..views import pdf_response
 from . import printing, selectors, services
 from .forms import ReportCallForm, ReportForm, ReturnForm
 
@@ -51,7 +51,7 @@ def _errors(request, exc: ValidationError) -> None:
 class IndexView(LoginRequiredMixin, TemplateView):
     """What the user's units have been asked to report, and the calls the user oversees."""
 
-    template_name = "reporting/yearly/index.html"
+    template_name = "yearly/index.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -69,7 +69,7 @@ class IndexView(LoginRequiredMixin, TemplateView):
 
 
 class CallCreateView(LoginRequiredMixin, LoadMixin, FormView):
-    template_name = "reporting/yearly/call_form.html"
+    template_name = "yearly/call_form.html"
     form_class = ReportCallForm
 
     def load(self, request, *args, **kwargs):
@@ -99,16 +99,16 @@ class CallCreateView(LoginRequiredMixin, LoadMixin, FormView):
             _("Đã gửi yêu cầu báo cáo đến %(n)s đơn vị trực thuộc.")
             % {"n": selectors.expected_units(call).count()},
         )
-        return redirect("reporting:yearly_call", pk=call.pk)
+        return redirect("yearly:call", pk=call.pk)
 
 
 class CallEditView(LoginRequiredMixin, LoadMixin, FormView):
-    template_name = "reporting/yearly/call_form.html"
+    template_name = "yearly/call_form.html"
     form_class = ReportCallForm
 
     def load(self, request, *args, **kwargs):
         self.call = _call(request, kwargs["pk"])
-        if not rules.has_perm("reporting.change_report_call", request.user, self.call):
+        if not rules.has_perm("yearly.change_report_call", request.user, self.call):
             raise PermissionDenied
 
     def get_initial(self):
@@ -132,7 +132,7 @@ class CallEditView(LoginRequiredMixin, LoadMixin, FormView):
             form.add_error(None, exc.messages)
             return self.form_invalid(form)
         messages.success(self.request, _("Đã lưu yêu cầu báo cáo."))
-        return redirect("reporting:yearly_call", pk=self.call.pk)
+        return redirect("yearly:call", pk=self.call.pk)
 
 
 OVERVIEW_HEADERS = [
@@ -150,7 +150,7 @@ OVERVIEW_HEADERS = [
 class CallOverviewView(LoginRequiredMixin, TemplateView):
     """Who has and has not reported: every direct sub-unit, its standing and what it sent."""
 
-    template_name = "reporting/yearly/overview.html"
+    template_name = "yearly/overview.html"
 
     def get(self, request, *args, **kwargs):
         self.call = _call(request, kwargs["pk"])
@@ -163,7 +163,7 @@ class CallOverviewView(LoginRequiredMixin, TemplateView):
         return super().get_context_data(
             call=self.call,
             overview=selectors.call_overview(self.call),
-            can_change=rules.has_perm("reporting.change_report_call", user, self.call),
+            can_change=rules.has_perm("yearly.change_report_call", user, self.call),
             **kwargs,
         )
 
@@ -203,28 +203,28 @@ class ReportStartView(LoginRequiredMixin, View):
             report = services.report_start(actor=request.user, call=call, unit=unit)
         except ValidationError as exc:
             _errors(request, exc)
-            return redirect("reporting:yearly_index")
-        return redirect("reporting:yearly_report_edit", pk=report.pk)
+            return redirect("yearly:index")
+        return redirect("yearly:report_edit", pk=report.pk)
 
 
 class ReportDetailView(LoginRequiredMixin, TemplateView):
-    template_name = "reporting/yearly/report_detail.html"
+    template_name = "yearly/report_detail.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
         report = _report(self.request, self.kwargs["pk"])
         live = selectors.shows_working_copy(user, report)
-        can_send = rules.has_perm("reporting.send_report", user, report)
+        can_send = rules.has_perm("yearly.send_report", user, report)
         return super().get_context_data(
             report=report,
             view=selectors.report_view(report, live=live),
-            can_edit=rules.has_perm("reporting.change_report", user, report),
+            can_edit=rules.has_perm("yearly.change_report", user, report),
             can_send=can_send,
             problems=services.missing_sections(report) if can_send else [],
             return_form=ReturnForm()
-            if rules.has_perm("reporting.return_report", user, report)
+            if rules.has_perm("yearly.return_report", user, report)
             else None,
-            oversees=rules.has_perm("reporting.view_report_overview", user, report.call),
+            oversees=rules.has_perm("yearly.view_report_overview", user, report.call),
             late=report.first_sent_at is not None
             and timezone.localdate(report.first_sent_at) > report.call.due_on,
             **kwargs,
@@ -232,12 +232,12 @@ class ReportDetailView(LoginRequiredMixin, TemplateView):
 
 
 class ReportEditView(LoginRequiredMixin, LoadMixin, FormView):
-    template_name = "reporting/yearly/report_form.html"
+    template_name = "yearly/report_form.html"
     form_class = ReportForm
 
     def load(self, request, *args, **kwargs):
         self.report = _report(request, kwargs["pk"])
-        if not rules.has_perm("reporting.change_report", request.user, self.report):
+        if not rules.has_perm("yearly.change_report", request.user, self.report):
             raise PermissionDenied
 
     def get_initial(self):
@@ -271,7 +271,7 @@ class ReportEditView(LoginRequiredMixin, LoadMixin, FormView):
             form.add_error(None, exc.messages)
             return self.form_invalid(form)
         messages.success(self.request, _("Đã lưu báo cáo."))
-        return redirect("reporting:yearly_report", pk=self.report.pk)
+        return redirect("yearly:report", pk=self.report.pk)
 
 
 class ReportSendView(LoginRequiredMixin, View):
@@ -296,7 +296,7 @@ class ReportSendView(LoginRequiredMixin, View):
                 request,
                 _("Đã gửi báo cáo đến %(unit)s.") % {"unit": report.sent_to.name},
             )
-        return redirect("reporting:yearly_report", pk=pk)
+        return redirect("yearly:report", pk=pk)
 
 
 class ReportReturnView(LoginRequiredMixin, View):
@@ -305,7 +305,7 @@ class ReportReturnView(LoginRequiredMixin, View):
         form = ReturnForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Hãy ghi lý do trả lại để đơn vị biết cần bổ sung gì."))
-            return redirect("reporting:yearly_report", pk=pk)
+            return redirect("yearly:report", pk=pk)
         try:
             services.report_return(
                 actor=request.user, report=report, reason=form.cleaned_data["reason"]
@@ -314,7 +314,7 @@ class ReportReturnView(LoginRequiredMixin, View):
             _errors(request, exc)
         else:
             messages.success(request, _("Đã trả lại báo cáo cho %(unit)s.") % {"unit": report.unit})
-        return redirect("reporting:yearly_report", pk=pk)
+        return redirect("yearly:report", pk=pk)
 
 
 class ReportPdfView(LoginRequiredMixin, View):

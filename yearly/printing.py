@@ -5,8 +5,9 @@ from types import SimpleNamespace
 
 from django.utils.text import slugify
 
-from ..documents import place_of
-from ..models import ImplementationReport
+from reporting.documents import place_of
+
+from .models import ImplementationReport
 from .selectors import ReportView, report_view
 
 
@@ -34,4 +35,4 @@ def report_document(report: ImplementationReport, *, live: bool):
         for p in ("bao-cao-nam-hoc", report.year, report.unit.code, "du-thao" if view.live else "")
         if p != ""
     )
-    return "reporting/implementation_report.html", context, f"{name}.pdf"
+    return "yearly/implementation_report.html", context, f"{name}.pdf"

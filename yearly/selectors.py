@@ -39,7 +39,6 @@ from units.enums import Position, UnitLevel
 from units.models import Unit
 from units.selectors import is_unrestricted, membership_paths, scope_q
 
-from ..models import ImplementationReport, ReportCall
 from .enums import (
     EDITABLE_STATUSES,
     ISSUER_ROLES,
@@ -48,6 +47,7 @@ from .enums import (
     ReportStatus,
     Standing,
 )
+from .models import ImplementationReport, ReportCall
 
 # --- who sees what ----------------------------------------------------------------------------
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class YearlyConfig(AppConfig):
+    name = "yearly"
+    verbose_name = _("Báo cáo kết quả thực hiện năm")
