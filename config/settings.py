@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "reporting",
     "yearly",
     "notifications",
+    "demo",  # seed_demo: imports the apps, none imports it
 ]
 
 MIDDLEWARE = [

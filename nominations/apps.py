@@ -7,11 +7,4 @@ class NominationsConfig(AppConfig):
     verbose_name = _("Hồ sơ đề nghị")
 
     def ready(self):
-        from units.demo import register_seeder
-
-        from . import (
-            demo,
-            importers,  # noqa: F401  (registers the registration-list importer)
-        )
-
-        register_seeder(demo.seed)
+        from . import importers  # noqa: F401  (registers the registration-list importer)

@@ -7,9 +7,6 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Văn bản, báo cáo, xuất dữ liệu")
 
     def ready(self):
-        from units.demo import register_seeder
-
-        from . import dashboards, demo
+        from . import dashboards
 
         dashboards.connect_signals()
-        register_seeder(demo.seed)

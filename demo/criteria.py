@@ -11,12 +11,11 @@ DN-THPT001-T2-001 has only the last two years ("còn thiếu năm 2023").
 import datetime
 import zlib
 
-from units.demo import SCALES, build_tree
+from criteria.enums import DisciplineLevel, Rating, RecognitionScope, RecordKind, RecordSource
+from criteria.models import AchievementRecord, Title
+from demo.units import SCALES, build_tree
 from units.enums import Position, UnitLevel
 from units.models import Person, Unit
-
-from .enums import DisciplineLevel, Rating, RecognitionScope, RecordKind, RecordSource
-from .models import AchievementRecord, Title
 
 YEARS = range(2021, 2026)
 STAR_TEACHERS = {"DN-THPT001-T1-001": (2023, 2024, 2025), "DN-THPT001-T2-001": (2024, 2025)}

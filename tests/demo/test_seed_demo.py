@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from units.demo import SCALES, build_tree
+from demo.units import SCALES, build_tree
 from units.enums import SchoolType, UnitLevel
 from units.models import Membership, Person, Unit, UnitMove, User
 

@@ -6,10 +6,10 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 from django.utils import translation
 
-from units.demo import (
+from demo import campaigns, criteria, nominations, yearly
+from demo.units import (
     DEMO_PASSWORD,
     SCALES,
-    SEEDERS,
     SYSTEM_ADMIN,
     build_tree,
     seed_accounts,
@@ -17,6 +17,11 @@ from units.demo import (
     seed_units,
 )
 from units.models import User
+
+# In dependency order: each seeder finds what the earlier ones wrote. Each is called as
+# seeder(nodes=..., pks=..., actor=..., write=...), where actor is the demo system administrator
+# (None with --no-accounts).
+SEEDERS = [criteria.seed, campaigns.seed, nominations.seed, yearly.seed]
 
 
 class Command(BaseCommand):

@@ -9,12 +9,11 @@
 
 import datetime
 
+from campaigns import services
+from campaigns.models import Campaign, CampaignRule, Phase
 from criteria.enums import NomineeKind, RuleType, Severity
 from criteria.models import EligibilityRule, RuleVersion, Title
 from units.models import Person, Unit
-
-from . import services
-from .models import Campaign, CampaignRule, Phase
 
 D = datetime.date
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass, replace
 from django.db import transaction
 from django.db.models import Count, F
 
-from .enums import Gender, Position, Role, SchoolType, UnitLevel
-from .models import Membership, Person, Unit, UnitMove, User
+from units.enums import Gender, Position, Role, SchoolType, UnitLevel
+from units.models import Membership, Person, Unit, UnitMove, User
 
 RESTRUCTURED_ON = datetime.date(2025, 7, 1)
 DISTRICTS_CLOSED_ON = datetime.date(2025, 6, 30)
@@ -642,18 +642,6 @@ def seed_people(nodes: list[Node], pks: dict[str, int], *, batch: int = 5000) ->
             pending = []
     Person.objects.bulk_create(pending, ignore_conflicts=True)
     return Person.objects.count() - before
-
-
-# Higher apps (criteria, campaigns, ...) add their own demo data without units importing them:
-# each registers a function called as seeder(nodes=..., pks=..., actor=..., write=...), where
-# actor is the demo system administrator (None with --no-accounts).
-SEEDERS = []
-
-
-def register_seeder(seeder):
-    if seeder not in SEEDERS:
-        SEEDERS.append(seeder)
-    return seeder
 
 
 DEMO_PASSWORD = "ThiDua@2026"  # noqa: S105 (demo accounts only; README says so)

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db.models import Count, F
 
 from criteria.models import AchievementRecord
-from nominations.demo import KEPT_EMPTY
+from demo.nominations import KEPT_EMPTY
 from nominations.enums import State
 from nominations.models import Consultation, Nomination
 

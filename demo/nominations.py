@@ -25,12 +25,9 @@ from PIL import Image, ImageDraw
 from campaigns.models import Campaign
 from criteria.enums import RecordKind, RecordSource
 from criteria.models import AchievementRecord
-from units.enums import Gender, Position, UnitLevel
-from units.models import Person, Unit
-
-from .chain import ChainError, nomination_chain
-from .enums import Action, EventKind, State
-from .models import (
+from nominations.chain import ChainError, nomination_chain
+from nominations.enums import Action, EventKind, State
+from nominations.models import (
     ChainStep,
     Consultation,
     CouncilSession,
@@ -40,8 +37,10 @@ from .models import (
     Nomination,
     NominationEvent,
 )
-from .services import cv_from
-from .text import nominee_key, sanitise_summary, search_text, word_count
+from nominations.services import cv_from
+from nominations.text import nominee_key, sanitise_summary, search_text, word_count
+from units.enums import Gender, Position, UnitLevel
+from units.models import Person, Unit
 
 CAMPAIGN = "SGD-DN-DHTT-2024-2027"
 KEPT_EMPTY = {"DN-X001-TH01", "DN-THPT001"}
