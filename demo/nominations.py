@@ -4,13 +4,19 @@ board have something to show at every scale (a few dozen at `demo`, about 3,000 
 - Năm học 2024-2025 (decided): from most schools a teacher and, from every third school, the
   school itself; most recognised by decision 2150/QĐ-SGDĐT after a council session, some not
   chosen at the district office or the Sở, a few withdrawn.
-- Năm học 2026-2027 (open now): drafts, dossiers at the commune, some returned, a few at the Sở.
+- Năm học 2026-2027 (open now): drafts, dossiers at the commune, some returned, a few at the Sở,
+  and the Sở's list under public consultation.
 
-Written in bulk (the chain through `nomination_chain`, as a new dossier would have it), because
-the workflow itself is not what the demo shows and a province would take minutes through the
-service. Two schools are left empty for the browser journeys that start there
-(DN-X001-TH01, DN-THPT001). Idempotent: a nominee who already has a dossier in the round is
-skipped.
+Drafts are written in bulk with what a nominating unit would have filled in (summary, works,
+self-assessment, evidence, photo; the chain through `nomination_chain`, as `nomination_create`
+would have it). Every later state comes from the workflow's own services (`transition`,
+`council_vote_record`, `decide`, `consultation_publish`), acting as the approver of each unit
+on the chain, at a moment inside the round's window: the timeline, the registry entries and the
+notices are the ones the portal writes, dated when the seeder ran. Where no demo account holds
+the role a step needs, the demo workflow account (`WORKFLOW_USER`, which cannot log in) holds it.
+
+Two schools are left empty for the browser journeys that start there (DN-X001-TH01,
+DN-THPT001). Idempotent: a nominee who already has a dossier in the round is skipped.
 """
 
 import datetime
@@ -23,31 +29,43 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from campaigns.models import Campaign
-from criteria.enums import RecordKind, RecordSource
-from criteria.models import AchievementRecord
+from nominations import services
 from nominations.chain import ChainError, nomination_chain
 from nominations.enums import Action, EventKind, State
 from nominations.models import (
+    Assessment,
     ChainStep,
-    Consultation,
     CouncilSession,
-    CouncilVote,
     Decision,
+    Evidence,
     ModelWork,
     Nomination,
     NominationEvent,
 )
-from nominations.services import cv_from
 from nominations.text import nominee_key, sanitise_summary, search_text, word_count
-from units.enums import Gender, Position, UnitLevel
-from units.models import Person, Unit
+from units.enums import Gender, Position, Role, UnitLevel
+from units.models import Membership, Person, Unit, User
 
 CAMPAIGN = "SGD-DN-DHTT-2024-2027"
 KEPT_EMPTY = {"DN-X001-TH01", "DN-THPT001"}
 DECISION = ("2150/QĐ-SGDĐT", datetime.date(2025, 7, 15), "Giám đốc Sở GDĐT Đà Nẵng")
 COUNCIL_DAY = datetime.date(2025, 7, 5)
-MAX_PHOTOS = 60
-D = datetime.date
+WORKFLOW_USER = "demo.quytrinh"
+WORKFLOW_NAME = "Lãnh đạo đơn vị (dữ liệu mẫu)"
+RETURN_REASON = "Bổ sung minh chứng cho tiêu chí 3."
+REJECT_REASON = "Chưa tiêu biểu bằng các hồ sơ khác trong đợt."
+WITHDRAW_REASON = "Đơn vị rút để đề nghị năm sau."
+
+
+def _moment(day: datetime.date) -> datetime.datetime:
+    """9:00 in Hà Nội on `day`: when the demo acts, inside the round's window whatever today is."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+
+
+# When each round's dossiers are sent up (before the first deadline), and when the decided
+# round's council result is acted on.
+SENT_ON = {2025: _moment(datetime.date(2025, 4, 20)), 2027: _moment(datetime.date(2026, 10, 15))}
+DECIDED_AT = _moment(datetime.date(2025, 7, 10))
 
 OPENINGS = [
     "Với hơn {years} năm gắn bó với nghề, {who} luôn tận tụy, gương mẫu và được đồng nghiệp, "
@@ -75,16 +93,20 @@ WORKS = [
 ]
 
 
-def _h(*parts) -> int:
+def _hash(*parts) -> int:
     return zlib.crc32("/".join(str(p) for p in parts).encode())
 
 
-def _summary(who: str, h: int) -> str:
+def _summary(who: str, h: int, minimum: int) -> str:
+    """An achievement summary of at least `minimum` words, as the campaign asks."""
     opening = OPENINGS[h % len(OPENINGS)].format(who=who, years=10 + h % 20)
-    opening = opening[0].upper() + opening[1:]
-    deeds = [DEEDS[(h >> i) % len(DEEDS)] for i in range(3)]
-    html = f"<p>{opening}</p><ul>" + "".join(f"<li>{d}</li>" for d in dict.fromkeys(deeds))
-    return sanitise_summary(html + "</ul>")
+    paragraphs = [opening[0].upper() + opening[1:]]
+    year = 0
+    while word_count("".join(f"<p>{p}</p>" for p in paragraphs)) < minimum:
+        deeds = " ".join(DEEDS[(h >> (year + i)) % len(DEEDS)] for i in range(3))
+        paragraphs.append(f"Năm học thứ {year + 1} của giai đoạn: {deeds}")
+        year += 1
+    return sanitise_summary("".join(f"<p>{p}</p>" for p in paragraphs))
 
 
 def _portrait(name: str, h: int) -> ContentFile:
@@ -98,6 +120,18 @@ def _portrait(name: str, h: int) -> ContentFile:
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=80)
     return ContentFile(buffer.getvalue(), name="anh.jpg")
+
+
+def _evidence_file(criterion, h: int) -> ContentFile:
+    """A one-page scan stand-in: the demo has no real certificates."""
+    image = Image.new("RGB", (420, 300), (250, 248, 240))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((10, 10, 410, 290), outline=(160, 40, 40), width=4)
+    draw.text((40, 60), f"MINH CHUNG - TIEU CHI {criterion.order}", fill=(160, 40, 40))
+    draw.text((40, 120), f"So {h % 900 + 100}", fill=(60, 60, 60))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return ContentFile(buffer.getvalue(), name="minh-chung.png")
 
 
 # What happens to a dossier of each round: (state, position reached, how far it went).
@@ -127,66 +161,9 @@ def _fate_2027(h: int, chain_length: int) -> tuple[str, int, int] | None:
     return None
 
 
-def _events(nomination, chain, *, state, max_position, day) -> list[NominationEvent]:
-    """The timeline such a dossier would have (dates set afterwards, see `_date_events`)."""
-    events = [NominationEvent(nomination=nomination, kind=EventKind.CREATED, to_state=State.DRAFT)]
-
-    def add(kind, from_state, to_state, from_unit, to_unit, **extra):
-        events.append(
-            NominationEvent(
-                nomination=nomination,
-                kind=kind,
-                from_state=from_state,
-                to_state=to_state,
-                from_unit=from_unit,
-                to_unit=to_unit,
-                **extra,
-            )
-        )
-
-    for position in range(1, max_position + 1):
-        kind = Action.SUBMIT if position == 1 else Action.FORWARD
-        add(
-            kind,
-            State.UNDER_REVIEW if position > 1 else State.DRAFT,
-            State.UNDER_REVIEW,
-            chain[position - 1],
-            chain[position],
-        )
-    here = chain[nomination.position]
-    if state == State.RETURNED:
-        add(
-            Action.RETURN,
-            State.UNDER_REVIEW,
-            state,
-            chain[1],
-            chain[0],
-            reason="Bổ sung minh chứng cho tiêu chí 3.",
-        )
-    elif state == State.REJECTED:
-        add(
-            Action.REJECT,
-            State.UNDER_REVIEW,
-            state,
-            here,
-            here,
-            reason="Chưa tiêu biểu bằng các hồ sơ khác trong đợt.",
-        )
-    elif state == State.WITHDRAWN:
-        add(
-            Action.WITHDRAW, State.DRAFT, state, here, here, reason="Đơn vị rút để đề nghị năm sau."
-        )
-    elif state == State.RECOGNISED:
-        add(Action.APPROVE, State.UNDER_REVIEW, State.APPROVED, here, here)
-        add(Action.RECOGNISE, State.APPROVED, state, here, here, data={"decision": DECISION[0]})
-    for event in events:
-        event.demo_day = day
-    return events
-
-
 def seed(*, nodes, pks, actor, write):
     campaign = Campaign.objects.filter(code=CAMPAIGN).first()
-    if campaign is None:
+    if campaign is None or actor is None:
         write("Hồ sơ mẫu: bỏ qua vì chưa có phong trào mẫu.")
         return
     with transaction.atomic():
@@ -197,7 +174,6 @@ def seed(*, nodes, pks, actor, write):
 def _seed(campaign, actor) -> int:
     rounds = {r.year: r for r in campaign.rounds.all()}
     title = campaign.titles.get(code="DHTT")
-    sets = {link.category: link.criteria_set for link in campaign.criteria_links.all()}
     owner = campaign.owner_unit
     schools = list(
         Unit.objects.filter(
@@ -230,30 +206,37 @@ def _seed(campaign, actor) -> int:
             nominees = (
                 [("teacher", staff[0 if year == 2025 else 1], None)] if len(staff) > 1 else []
             )
-            if _h(school.code, "collective") % 3 == 0 and year == 2025:
+            if _hash(school.code, "collective") % 3 == 0 and year == 2025:
                 nominees.append(("collective", None, school))
             for category, person, unit in nominees:
                 key = nominee_key(person=person, unit=unit)
-                outcome = fate(_h(school.code, year, category), len(chain))
+                outcome = fate(_hash(school.code, year, category), len(chain))
                 if outcome is None or (round_.pk, key) in existing:
                     continue
                 plans.append((round_, category, person, unit, key, chain, outcome))
     if not plans:
         return 0
+    nominations = _drafts(campaign, title, plans, actor)
+    actors = _Actors(nominations, secretary_at=owner)
+    for n in nominations:
+        _walk(n, actors)
+    _council_and_decision(nominations, rounds[2025], owner, actors)
+    _consultation(nominations, rounds[2027], owner, actors)
+    return len(nominations)
 
-    decision = Decision.objects.get_or_create(
-        unit=owner,
-        number=DECISION[0],
-        defaults={"signed_on": DECISION[1], "issuer": DECISION[2], "created_by": actor},
-    )[0]
-    nominations, photos = [], 0
-    for round_, category, person, unit, key, chain, (state, position, reached) in plans:
+
+def _drafts(campaign, title, plans, actor) -> list[Nomination]:
+    """The drafts as the nominating units left them, written in bulk: a draft that stays one is
+    half filled in; one that is sent up is complete (the workflow's content check passes)."""
+    sets = {link.category: link.criteria_set for link in campaign.criteria_links.all()}
+    criteria = {category: list(s.criteria.order_by("order")) for category, s in sets.items()}
+    nominations = []
+    for round_, category, person, unit, key, chain, (state, _position, reached) in plans:
         who = person.full_name if person else unit.name
-        h = _h(key, round_.pk)
-        if person is None:
-            summary = _summary(who, h)
-        else:
-            summary = _summary(f"{'cô' if person.gender == Gender.FEMALE else 'thầy'} {who}", h)
+        h = _hash(key, round_.pk)
+        if person is not None:
+            who = f"{'cô' if person.gender == Gender.FEMALE else 'thầy'} {who}"
+        summary = _summary(who, h, campaign.min_summary_words)
         nomination = Nomination(
             campaign=campaign,
             round=round_,
@@ -265,24 +248,18 @@ def _seed(campaign, actor) -> int:
             nominee_key=key,
             search_text=search_text(person=person, unit=unit, nominating_unit=chain[0]),
             nominating_unit=chain[0],
-            current_unit=chain[position],
+            current_unit=chain[0],
             deciding_unit=chain[-1],
-            state=state,
-            position=position,
-            max_position=reached,
-            returned_from_position=1 if state == State.RETURNED else None,
-            version=1 + reached + (state != State.DRAFT),
             achievement_summary=summary,
             summary_words=word_count(summary),
-            cv=cv_from(person),
+            cv=services.cv_from(person),
             photo_public=person is not None and h % 10 < 7,
-            decision=decision if state == State.RECOGNISED else None,
             created_by=actor,
         )
-        if nomination.photo_public and state == State.RECOGNISED and photos < MAX_PHOTOS:
-            nomination.photo.save(f"{h}.jpg", _portrait(who, h), save=False)
-            photos += 1
-        nomination.chain = chain
+        nomination.chain, nomination.fate, nomination.reached = chain, state, reached
+        nomination.complete = state != State.DRAFT or h % 2 == 0
+        if person is not None and nomination.complete:
+            nomination.photo.save(f"{h}.jpg", _portrait(person.full_name, h), save=False)
         nominations.append(nomination)
     Nomination.objects.bulk_create(nominations, batch_size=500)
 
@@ -294,9 +271,34 @@ def _seed(campaign, actor) -> int:
         ),
         batch_size=2000,
     )
+    Assessment.objects.bulk_create(
+        (
+            Assessment(nomination=n, criterion=c, met=True if n.complete else None)
+            for n in nominations
+            for c in criteria[n.category]
+        ),
+        batch_size=2000,
+    )
+    evidence = []
+    for n in nominations:
+        for c in criteria[n.category]:
+            if n.complete and c.evidence_required:
+                h = _hash(n.nominee_key, n.round_id, c.order)
+                item = Evidence(
+                    nomination=n,
+                    criterion=c,
+                    original_name=f"minh-chung-tieu-chi-{c.order}.png",
+                    content_type="image/png",
+                    uploaded_by=actor,
+                )
+                content = _evidence_file(c, h)
+                item.size = content.size
+                item.file.save(item.original_name, content, save=False)
+                evidence.append(item)
+    Evidence.objects.bulk_create(evidence, batch_size=2000)
     works = []
     for n in nominations:
-        h = _h(n.nominee_key, "works")
+        h = _hash(n.nominee_key, "works")
         for i in range(1 + h % 2):
             name, results = WORKS[(h >> i) % len(WORKS)]
             works.append(
@@ -309,98 +311,178 @@ def _seed(campaign, actor) -> int:
                 )
             )
     ModelWork.objects.bulk_create(works, batch_size=2000)
-    _timeline(nominations)
-    _council_and_registry(nominations, rounds[2025], owner, decision, actor)
-    _consultation(nominations, rounds[2027], owner, actor)
-    return len(nominations)
-
-
-def _consultation(nominations, round_, owner, actor) -> None:
-    """The Sở puts the dossiers waiting for its decision up for comment, from today."""
-    waiting = [
-        n
-        for n in nominations
-        if n.round_id == round_.pk and n.state == State.UNDER_REVIEW and n.current_unit == owner
-    ]
-    if not waiting:
-        return
-    today = timezone.localdate()
-    consultation = Consultation.objects.create(
-        unit=owner,
-        round=round_,
-        opens_on=today,
-        closes_on=today + datetime.timedelta(days=round_.campaign.consultation_days - 1),
-        note="Ý kiến phản ánh xin gửi qua biểu mẫu dưới đây trước khi Hội đồng họp xét.",
-        published_by=actor,
+    # What `nomination_create` writes first; everything after it comes from the services.
+    NominationEvent.objects.bulk_create(
+        (
+            NominationEvent(
+                nomination=n,
+                actor=actor,
+                kind=EventKind.CREATED,
+                to_state=State.DRAFT,
+                to_unit=n.nominating_unit,
+                data={"chain": [u.code for u in n.chain]},
+            )
+            for n in nominations
+        ),
+        batch_size=2000,
     )
-    consultation.nominations.set(waiting)
+    return nominations
 
 
-def _timeline(nominations) -> None:
-    events = []
-    for n in nominations:
-        day = D(2025, 4, 20) if n.round.year == 2025 else D(2026, 10, 15)
-        events += _events(n, n.chain, state=n.state, max_position=n.max_position, day=day)
-    created = NominationEvent.objects.bulk_create(events, batch_size=2000)
-    # auto_now_add stamps today; date the demo timeline as it would have happened.
-    by_day = {}
-    for i, event in enumerate(created):
-        moment = datetime.datetime.combine(
-            event.demo_day + datetime.timedelta(days=i % 7), datetime.time(9)
+class _Actors:
+    """Who acts for a unit: a demo account holding the role there (so the README's people show
+    up on the timeline), else the demo workflow account, given the role for the walk."""
+
+    def __init__(self, nominations, *, secretary_at):
+        needed = {(Role.COUNCIL_SECRETARY, secretary_at.pk)}
+        for n in nominations:
+            if n.fate != State.DRAFT:
+                needed |= {(Role.APPROVER, u.pk) for u in n.chain[: n.reached + 1]}
+        held = {}
+        for user_id, unit_id, role in Membership.objects.filter(
+            unit_id__in={unit_id for _role, unit_id in needed}, is_active=True
+        ).values_list("user_id", "unit_id", "role"):
+            held.setdefault((role, unit_id), user_id)
+        workflow = None
+        if needed - held.keys():
+            workflow, created = User.objects.get_or_create(
+                username=WORKFLOW_USER, defaults={"full_name": WORKFLOW_NAME}
+            )
+            if created:
+                workflow.set_unusable_password()
+                workflow.save(update_fields=["password"])
+            Membership.objects.bulk_create(
+                (
+                    Membership(user=workflow, unit_id=unit_id, role=role)
+                    for role, unit_id in needed - held.keys()
+                ),
+                ignore_conflicts=True,
+                batch_size=2000,
+            )
+            for key in needed - held.keys():
+                held[key] = workflow.pk
+        # One object per user, so each loads its memberships once for all its checks.
+        users = User.objects.in_bulk(set(held.values()))
+        self._by_unit = {key: users[user_id] for key, user_id in held.items()}
+
+    def approver(self, unit):
+        return self._by_unit[(Role.APPROVER, unit.pk)]
+
+    def secretary(self, unit):
+        return self._by_unit[(Role.COUNCIL_SECRETARY, unit.pk)]
+
+
+def _walk(nomination, actors) -> None:
+    """Send the dossier as far as its fate says, through `transition`, as the unit's approver."""
+    fate, reached, chain = nomination.fate, nomination.reached, nomination.chain
+    if fate == State.DRAFT:
+        return
+    now = SENT_ON[nomination.round.year]
+
+    def act(action, **extra):
+        return services.transition(
+            actor=actors.approver(chain[nomination.position]),
+            nomination=nomination,
+            action=action,
+            now=now,
+            **extra,
         )
-        by_day.setdefault(timezone.make_aware(moment), []).append(event.pk)
-    for moment, ids in by_day.items():
-        NominationEvent.objects.filter(pk__in=ids).update(created_at=moment)
+
+    if fate == State.WITHDRAWN:
+        act(Action.WITHDRAW, reason=WITHDRAW_REASON)
+        return
+    nomination = act(Action.SUBMIT)
+    while nomination.position < reached:
+        nomination = act(Action.FORWARD)
+    top = nomination.position == len(chain) - 1
+    if fate == State.RETURNED:
+        act(Action.RETURN, reason=RETURN_REASON)
+    elif fate == State.REJECTED and not top:
+        act(Action.REJECT, reason=REJECT_REASON)
 
 
-def _council_and_registry(nominations, round_, owner, decision, actor) -> None:
+def _council_and_decision(nominations, round_, owner, actors) -> None:
+    """The Sở's council votes on what reached it, the Sở approves or rejects by the vote, and
+    decision 2150 recognises the approved (the same decision if a larger scale adds dossiers)."""
     at_top = [
         n
         for n in nominations
         if n.round_id == round_.pk
-        and n.max_position == len(n.chain) - 1
-        and n.state in (State.RECOGNISED, State.REJECTED)
+        and n.reached == len(n.chain) - 1
+        and n.fate in (State.RECOGNISED, State.REJECTED)
     ]
     if not at_top:
         return
-    session, _created = CouncilSession.objects.get_or_create(
-        unit=owner,
-        round=round_,
-        held_on=COUNCIL_DAY,
-        defaults={
-            "members_total": 9,
-            "members_present": 9,
-            "threshold_percent": 50,
-            "recorded_by": actor,
-        },
-    )
-    CouncilVote.objects.bulk_create(
-        CouncilVote(
+    secretary = actors.secretary(owner)
+    session = CouncilSession.objects.filter(unit=owner, round=round_, held_on=COUNCIL_DAY).first()
+    if session is None:
+        session = services.council_session_create(
+            actor=secretary,
+            unit=owner,
+            round_=round_,
+            held_on=COUNCIL_DAY,
+            members_total=9,
+            members_present=9,
+            threshold_percent=50,
+        )
+    approved = []
+    for n in at_top:
+        n.refresh_from_db()
+        recognised = n.fate == State.RECOGNISED
+        services.council_vote_record(
+            actor=secretary,
             session=session,
             nomination=n,
-            votes_for=8 if n.state == State.RECOGNISED else 3,
-            votes_against=1 if n.state == State.RECOGNISED else 6,
-            passed=n.state == State.RECOGNISED,
+            votes_for=8 if recognised else 3,
+            votes_against=1 if recognised else 6,
         )
-        for n in at_top
-    )
-    AchievementRecord.objects.bulk_create(
-        (
-            AchievementRecord(
-                person=n.nominee_person,
-                unit=n.nominee_unit,
-                year=round_.year,
-                kind=RecordKind.TITLE,
-                title=n.title,
-                decision_number=decision.number,
-                decision_date=decision.signed_on,
-                issuer=decision.issuer,
-                source=RecordSource.PORTAL,
-                source_ref=f"nomination:{n.pk}",
-                description=n.campaign.name[:500],
-            )
-            for n in at_top
-            if n.state == State.RECOGNISED
-        ),
-        batch_size=2000,
+        action = Action.APPROVE if recognised else Action.REJECT
+        n = services.transition(
+            actor=actors.approver(owner),
+            nomination=n,
+            action=action,
+            reason="" if recognised else REJECT_REASON,
+            now=DECIDED_AT,
+        )
+        if recognised:
+            approved.append(n)
+    if not approved:
+        return
+    number, signed_on, issuer = DECISION
+    decision = Decision.objects.filter(unit=owner, number=number).first()
+    if decision is None:
+        services.decide(
+            actor=secretary,
+            nominations=approved,
+            action=Action.RECOGNISE,
+            number=number,
+            signed_on=signed_on,
+            issuer=issuer,
+        )
+        return
+    for n in approved:
+        services.transition(
+            actor=secretary, nomination=n, action=Action.RECOGNISE, decision=decision
+        )
+
+
+def _consultation(nominations, round_, owner, actors) -> None:
+    """The Sở puts the dossiers waiting for its decision up for comment, from today."""
+    waiting = [
+        n
+        for n in nominations
+        if n.round_id == round_.pk
+        and n.fate == State.UNDER_REVIEW
+        and n.reached == len(n.chain) - 1
+    ]
+    if not waiting:
+        return
+    services.consultation_publish(
+        actor=actors.approver(owner),
+        unit=owner,
+        round_=round_,
+        nominations=waiting,
+        opens_on=timezone.localdate(),
+        days=round_.campaign.consultation_days,
+        note="Ý kiến phản ánh xin gửi qua biểu mẫu dưới đây trước khi Hội đồng họp xét.",
     )

@@ -47,3 +47,34 @@ def test_demo_dossiers_are_consistent_and_seeded_once():
             round=consultation.round, state=State.UNDER_REVIEW, current_unit=consultation.unit
         )
     )
+
+
+def test_demo_dossiers_move_through_the_workflow_service():
+    """Every step on a demo dossier's timeline is one `transition` wrote: an actor holding the
+    role the table asks for, states that follow on from each other, one version per step, and
+    the notices it sends; the account that acts where no demo account can never logs in."""
+    from nominations.workflow import ACTORS, BY_ACTION
+    from notifications.models import Message
+    from units.models import User
+    from units.selectors import has_role_at
+
+    call_command("seed_demo", "--scale", "demo", stdout=io.StringIO())
+    actions = {str(a) for a in BY_ACTION}
+    walked = Nomination.objects.exclude(state=State.DRAFT).prefetch_related("events__actor")
+    assert walked.count() > 20
+    for nomination in walked:
+        steps = [e for e in nomination.events.order_by("pk") if e.kind in actions]
+        assert steps, nomination
+        assert len(steps) == nomination.version - 1
+        state = State.DRAFT
+        for event in steps:
+            assert event.from_state == state, (nomination, event.kind)
+            state = event.to_state
+            assert event.actor is not None
+            # Every demo step is taken by the unit that holds the dossier at the time.
+            role, _unit = ACTORS[BY_ACTION[event.kind].actor]
+            assert has_role_at(event.actor, event.from_unit, role), (nomination, event.kind)
+        assert state == nomination.state
+    assert Message.objects.filter(recipient__username="so.lanhdao").exists()
+    workflow = User.objects.get(username="demo.quytrinh")
+    assert not workflow.has_usable_password()
