@@ -20,6 +20,7 @@ DN-THPT001). Idempotent: a nominee who already has a dossier in the round is ski
 """
 
 import datetime
+import functools
 import io
 import zlib
 
@@ -122,16 +123,17 @@ def _portrait(name: str, h: int) -> ContentFile:
     return ContentFile(buffer.getvalue(), name="anh.jpg")
 
 
-def _evidence_file(criterion, h: int) -> ContentFile:
-    """A one-page scan stand-in: the demo has no real certificates."""
+@functools.cache
+def _evidence_scan(order: int) -> bytes:
+    """A one-page scan stand-in per criterion (the demo has no real certificates), drawn once:
+    every dossier stores its own copy, as an upload would."""
     image = Image.new("RGB", (420, 300), (250, 248, 240))
     draw = ImageDraw.Draw(image)
     draw.rectangle((10, 10, 410, 290), outline=(160, 40, 40), width=4)
-    draw.text((40, 60), f"MINH CHUNG - TIEU CHI {criterion.order}", fill=(160, 40, 40))
-    draw.text((40, 120), f"So {h % 900 + 100}", fill=(60, 60, 60))
+    draw.text((40, 60), f"MINH CHUNG - TIEU CHI {order}", fill=(160, 40, 40))
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
-    return ContentFile(buffer.getvalue(), name="minh-chung.png")
+    return buffer.getvalue()
 
 
 # What happens to a dossier of each round: (state, position reached, how far it went).
@@ -283,7 +285,6 @@ def _drafts(campaign, title, plans, actor) -> list[Nomination]:
     for n in nominations:
         for c in criteria[n.category]:
             if n.complete and c.evidence_required:
-                h = _hash(n.nominee_key, n.round_id, c.order)
                 item = Evidence(
                     nomination=n,
                     criterion=c,
@@ -291,7 +292,7 @@ def _drafts(campaign, title, plans, actor) -> list[Nomination]:
                     content_type="image/png",
                     uploaded_by=actor,
                 )
-                content = _evidence_file(c, h)
+                content = ContentFile(_evidence_scan(c.order), name="minh-chung.png")
                 item.size = content.size
                 item.file.save(item.original_name, content, save=False)
                 evidence.append(item)
