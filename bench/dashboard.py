@@ -96,5 +96,5 @@ def run(*, scale: str, repeat: int) -> dict:
         }
         for name, (username, code) in VIEWERS.items():
             result[name] = _measure(username, code, repeat=repeat)
-    require(result["dossiers"] > 0, "no demo dossiers: is nominations.demo registered?")
+    require(result["dossiers"] > 0, "no demo dossiers: did seed_demo run?")
     return result

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 
 from core.imports import IMPORTERS, import_job_check, import_job_confirm, read_dataset
 from core.models import ImportStatus
-from units.demo import SYSTEM_ADMIN
+from demo.units import SYSTEM_ADMIN
 from units.enums import Gender, Position, UnitLevel
 from units.models import Person, Unit, User
 

@@ -47,8 +47,8 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, Round, RoundDeadline
 from criteria.models import Title
+from demo.nominations import CAMPAIGN, KEPT_EMPTY
 from nominations import services
-from nominations.demo import CAMPAIGN, KEPT_EMPTY
 from nominations.enums import Action, State
 from nominations.models import Nomination, NominationEvent
 from nominations.text import nominee_key

@@ -3,7 +3,7 @@ views (`bench/limits.py`: the same rows by one hand-written SQL query and a bare
 trivial views (the framework's ceiling through the same middleware) and Django's admin change
 list over the same dossiers (what a system administrator would otherwise use).
 
-In process, with the test client logged in as the demo users (`units/demo.py`), in the round
+In process, with the test client logged in as the demo users (`demo/units.py`), in the round
 open on the bench's day. Every page is timed interleaved with its limit view; the dashboard
 with its cache off and the honour board with the cache cleared before each run, so that every
 number comes from the database.
@@ -50,7 +50,7 @@ PAIRS = [
 def ensure_scale(scale: str) -> None:
     """Seed the demo data at `scale` unless an earlier measure of this run already did: a second
     `seed_demo` adds nothing and costs about 30 s at `province`."""
-    from units.demo import SCALES, build_tree
+    from demo.units import SCALES, build_tree
 
     if Unit.objects.count() >= len(build_tree(SCALES[scale])) and Nomination.objects.exists():
         return

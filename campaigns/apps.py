@@ -5,10 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class CampaignsConfig(AppConfig):
     name = "campaigns"
     verbose_name = _("Phong trào, đợt xét, chỉ tiêu")
-
-    def ready(self):
-        from units.demo import register_seeder
-
-        from . import demo
-
-        register_seeder(demo.seed)

@@ -64,7 +64,9 @@ INSTALLED_APPS = [
     "campaigns",
     "nominations",
     "reporting",
+    "yearly",
     "notifications",
+    "demo",  # seed_demo: imports the apps, none imports it
 ]
 
 MIDDLEWARE = [

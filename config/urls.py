@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("campaigns.urls")),
     path("", include("nominations.urls")),
     path("", include("reporting.urls")),
+    path("bao-cao-nam/", include("yearly.urls")),
     path("", include("notifications.urls")),
     path("quan-tri/", admin.site.urls),
 ]

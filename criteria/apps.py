@@ -7,8 +7,4 @@ class CriteriaConfig(AppConfig):
     verbose_name = _("Danh hiệu, tiêu chí và thành tích")
 
     def ready(self):
-        from units.demo import register_seeder
-
-        from . import demo, importers  # noqa: F401  (registers the criteria and registry importers)
-
-        register_seeder(demo.seed)
+        from . import importers  # noqa: F401  (registers the criteria and registry importers)

@@ -8,14 +8,11 @@ class NominationsConfig(AppConfig):
 
     def ready(self):
         from notifications import kinds
-        from units.demo import register_seeder
 
         from . import (
-            demo,
             importers,  # noqa: F401  (registers the registration-list importer)
             workflow,  # noqa: F401  (registers the object permissions of the table's stages)
         )
         from .enums import NoticeKind
 
-        register_seeder(demo.seed)
         kinds.register(NoticeKind)

@@ -7,13 +7,7 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Văn bản, báo cáo, xuất dữ liệu")
 
     def ready(self):
-        from notifications import kinds
-        from units.demo import register_seeder
-
-        from . import dashboards, demo, honours
-        from .yearly.enums import ReportNoticeKind
+        from . import dashboards, honours
 
         dashboards.connect_signals()
         honours.connect_signals()
-        register_seeder(demo.seed)
-        kinds.register(ReportNoticeKind)

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from . import dashboard_views, public_views, views
 
@@ -50,6 +50,4 @@ urlpatterns = [
     ),
     path("goi-ho-so/<int:pk>/", views.ExportView.as_view(), name="export"),
     path("goi-ho-so/<int:pk>/tai/", views.ExportDownloadView.as_view(), name="export_download"),
-    # The yearly implementation report (reporting/yearly/).
-    path("bao-cao-nam/", include("reporting.yearly.urls")),
 ]

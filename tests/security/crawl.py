@@ -113,7 +113,15 @@ def body_text(response) -> str:
 
 
 # --- the database, for "a refused POST changed nothing" ---------------------------------------
-SNAPSHOT_APPS = ("units", "criteria", "campaigns", "nominations", "reporting", "notifications")
+SNAPSHOT_APPS = (
+    "units",
+    "criteria",
+    "campaigns",
+    "nominations",
+    "reporting",
+    "yearly",
+    "notifications",
+)
 
 
 def snapshot(*, ignore=()) -> dict:
@@ -198,11 +206,12 @@ def build_world():
         Review,
     )
     from notifications.models import Delivery, Message, Preference
-    from reporting.models import Export, ExportStatus, ReportCall
-    from reporting.yearly import services as yearly
+    from reporting.models import Export, ExportStatus
     from tests.factories import PersonFactory, RecordFactory, UnitFactory, UserFactory, title
     from units.enums import Role, SchoolType, UnitLevel
     from units.models import Membership, UnitMove
+    from yearly import services as yearly
+    from yearly.models import ReportCall
 
     w = SimpleNamespace()
     ministry = UnitFactory(code="BO", name="Bộ Giáo dục và Đào tạo", level=UnitLevel.MINISTRY)

@@ -560,43 +560,39 @@ ROUTES: dict[str, object] = {
     "reporting:export": Guarded((each(pk=[pk("export"), pk("unit_export")]),), "a_nominator"),
     "reporting:export_download": Guarded((each(pk=pk("export")),), "a_nominator"),
     # The yearly report.
-    "reporting:yearly_index": Scoped("the calls and reports of the user's own units"),
-    "reporting:yearly_call_create": Scoped(
+    "yearly:index": Scoped("the calls and reports of the user's own units"),
+    "yearly:call_create": Scoped(
         "a call of a unit the user heads",
         owner="commune_approver",
         also_send=lambda w: {"year": 2027, "due_on": "30/08/2027"},
     ),
-    "reporting:yearly_call": Guarded(
+    "yearly:call": Guarded(
         (each(pk=[pk("call"), pk("old_call")]), each(pk=pk("call"), query={"export": "csv"})),
         "commune_approver",
     ),
-    "reporting:yearly_call_edit": Guarded((each(pk=pk("call")),), "commune_approver"),
-    "reporting:yearly_report_start": Guarded(
+    "yearly:call_edit": Guarded((each(pk=pk("call")),), "commune_approver"),
+    "yearly:report_start": Guarded(
         (each(pk=pk("call"), code=code("school_a")),),
         "a_nominator",
         owner_get=False,
-        form_on="reporting:yearly_index",
+        form_on="yearly:index",
     ),
-    "reporting:yearly_report": Guarded(
-        (each(pk=[pk("report"), pk("sent_report")]),), "a_nominator"
-    ),
-    "reporting:yearly_report_edit": Guarded((each(pk=pk("report")),), "a_nominator"),
-    "reporting:yearly_report_send": Guarded(
+    "yearly:report": Guarded((each(pk=[pk("report"), pk("sent_report")]),), "a_nominator"),
+    "yearly:report_edit": Guarded((each(pk=pk("report")),), "a_nominator"),
+    "yearly:report_send": Guarded(
         (each(pk=[pk("report"), pk("sent_report")]),),
         "a_principal",
         owner_get=False,
-        form_on="reporting:yearly_report",
+        form_on="yearly:report",
     ),
-    "reporting:yearly_report_return": Guarded(
+    "yearly:report_return": Guarded(
         (each(pk=pk("sent_report")),),
         "commune_approver",
         owner_get=False,
-        form_on="reporting:yearly_report",
+        form_on="yearly:report",
         also_send=lambda w: {"reason": "Bổ sung số liệu"},
     ),
-    "reporting:yearly_report_pdf": Guarded(
-        (each(pk=[pk("report"), pk("sent_report")]),), "a_nominator"
-    ),
+    "yearly:report_pdf": Guarded((each(pk=[pk("report"), pk("sent_report")]),), "a_nominator"),
     # Notifications.
     "notifications:inbox": Scoped("the user's own notices"),
     "notifications:open": Guarded((each(pk=pk("message")),), "a_nominator"),
@@ -813,7 +809,7 @@ def test_the_admin_opens_to_staff_only_and_shows_them_nothing(world, clients, se
     objects = {
         "nominations_nomination": world.nominations["draft"].pk,
         "units_person": world.person.pk,
-        "reporting_implementationreport": world.report.pk,
+        "yearly_implementationreport": world.report.pk,
         "notifications_message": world.message.pk,
         "core_importjob": world.import_job.pk,
     }
@@ -898,13 +894,13 @@ OWNER_WRITES = {
     "campaigns:rule_delete": "campaigns.CampaignRule",
     "campaigns:round_delete": "campaigns.Round",
     "campaigns:close": "campaigns.Campaign",
-    "reporting:yearly_report_edit": "reporting.ImplementationReport",
-    "reporting:yearly_report_return": "reporting.ImplementationReport",
+    "yearly:report_edit": "yearly.ImplementationReport",
+    "yearly:report_return": "yearly.ImplementationReport",
     "reporting:nomination_bundle": "reporting.Export",
     "nominations:create": "nominations.Nomination",
     "nominations:council_list": "nominations.CouncilSession",
     "nominations:consultation_manage": "nominations.Consultation",
-    "reporting:yearly_call_create": "reporting.ReportCall",
+    "yearly:call_create": "yearly.ReportCall",
     "campaigns:create": "campaigns.Campaign",
 }
 
@@ -914,7 +910,7 @@ def test_the_owner_may_act_with_the_same_request(world, clients, name):
     guard = next(e for e in entries(name) if getattr(e, "owner", None))
     target = guard.targets[0](world)[0]
     data = post_data(world, clients, name, guard, target)
-    if name == "reporting:yearly_report_edit":
+    if name == "yearly:report_edit":
         data["direction"] = ["Nội dung mới"]
     if name == "units:person_update":
         data["full_name"] = ["Tên mới"]

@@ -324,7 +324,7 @@ def test_admin_pages_render_payloads_as_text(world, clients, findings):
 def documents(world):
     """The HTML every printed document is made from (PDFs are printed from exactly this)."""
     from reporting import printing
-    from reporting.yearly.printing import report_document
+    from yearly.printing import report_document
 
     def fresh(obj):  # as poisoned in the database, not as built
         return type(obj).objects.get(pk=obj.pk)
