@@ -20,13 +20,13 @@ WRITING_CALLS = {"update", "create", "bulk_create", "update_or_create", "get_or_
 
 
 def _production_files():
-    """Every module the portal runs. Not scanned: tests and the benchmark's set-up (they place
-    dossiers directly on purpose), migrations, and the demo seeders (`*/demo.py`), which are
-    being rewritten to walk dossiers through the service."""
+    """Every module the portal runs, the demo seeders (`demo/`, which walk dossiers through the
+    service) included. Not scanned: tests and the benchmark's set-up (they place dossiers
+    directly on purpose) and migrations."""
     skipped = {".venv", "tests", "bench", "migrations", "staticfiles", "node_modules"}
     for path in ROOT.rglob("*.py"):
         parts = set(path.relative_to(ROOT).parts)
-        if parts & skipped or path.name == "demo.py":
+        if parts & skipped:
             continue
         yield path
 
