@@ -50,8 +50,8 @@ from criteria.models import Title
 from demo.nominations import CAMPAIGN, KEPT_EMPTY
 from nominations import services
 from nominations.enums import Action, State
+from nominations.keys import nominee_key
 from nominations.models import Nomination, NominationEvent
-from nominations.text import nominee_key
 from notifications.models import Delivery
 from reporting import dashboards
 from units.enums import Position, Role, UnitLevel

@@ -13,3 +13,11 @@ def clean_text(value: str) -> str:
         return ""
     value = unicodedata.normalize("NFC", str(value)).replace("\u00a0", " ")
     return " ".join(value.split())
+
+
+def fold(name: str) -> str:
+    """“Nguyễn Thị Ánh”, “NGUYEN THI  ANH” and a decomposed “Nguyễn Thị Ánh” all fold alike."""
+    text = unicodedata.normalize("NFD", unicodedata.normalize("NFC", name or ""))
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return " ".join(text.casefold().split())

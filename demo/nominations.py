@@ -33,6 +33,7 @@ from campaigns.chain import ChainError, nomination_chain
 from campaigns.models import Campaign
 from nominations import services
 from nominations.enums import Action, EventKind, State
+from nominations.keys import nominee_key, search_text
 from nominations.models import (
     Assessment,
     ChainStep,
@@ -43,7 +44,7 @@ from nominations.models import (
     Nomination,
     NominationEvent,
 )
-from nominations.text import nominee_key, sanitise_summary, search_text, word_count
+from nominations.summary import sanitise_summary, word_count
 from units.enums import Gender, Position, Role, UnitLevel
 from units.models import Membership, Person, Unit, User
 

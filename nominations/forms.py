@@ -29,7 +29,7 @@ from units.models import Person, Unit
 
 from .enums import Eligibility, State, ThresholdBasis
 from .models import CommentKind, CouncilSession
-from .text import word_count
+from .summary import word_count
 
 YES_NO = [("", _("— chưa đánh giá —")), ("yes", _("Đạt")), ("no", _("Chưa đạt"))]
 CV_FIELDS = [

@@ -16,6 +16,7 @@ from campaigns.models import Campaign, Round
 from campaigns.selectors import campaigns_visible_to
 from core.imports import Importer, ImportFileError, register
 from core.pagination import query_int
+from core.text import fold
 from core.widgets import ChoiceWidget, PhoneWidget, TextWidget
 from criteria.importers import TitleWidget
 from units.enums import Position
@@ -25,10 +26,10 @@ from units.services import person_create
 from units.session import active_membership
 
 from .enums import State
+from .keys import nominee_key
 from .models import Nomination
 from .rules import edits_for_unit
 from .services.dossier import nomination_create
-from .text import fold, nominee_key
 
 CATEGORY_OF_POSITION = {
     Position.PRINCIPAL: "manager",

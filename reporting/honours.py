@@ -19,10 +19,11 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone, translation
 
 from core.pagination import page_number
+from core.text import fold
 from criteria.enums import NomineeCategory
 from nominations.enums import State
 from nominations.models import ModelWork, Nomination
-from nominations.text import fold, sanitise_summary
+from nominations.summary import sanitise_summary
 from units.enums import Position, UnitLevel
 from units.models import Unit
 

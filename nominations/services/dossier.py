@@ -25,9 +25,10 @@ from criteria.services import achievement_record_create
 
 from .. import selectors
 from ..enums import EventKind, State
+from ..keys import nominee_key, search_text
 from ..models import Assessment, ChainStep, Evidence, ModelWork, Nomination, NominationEvent
 from ..rules import edits_for_unit
-from ..text import nominee_key, sanitise_summary, search_text, word_count
+from ..summary import sanitise_summary, word_count
 from ..workflow import EDITING
 from .base import event
 

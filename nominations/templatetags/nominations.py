@@ -4,7 +4,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from nominations.models import Nomination
-from nominations.text import sanitise_summary
+from nominations.summary import sanitise_summary
 
 register = template.Library()
 

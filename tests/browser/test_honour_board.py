@@ -6,9 +6,9 @@ import io
 import pytest
 from django.core.management import call_command
 
+from core.text import fold
 from nominations.enums import State
 from nominations.models import Nomination
-from nominations.text import fold
 from tests.browser.test_login import CHROMIUM_ARGS
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

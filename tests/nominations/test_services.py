@@ -8,12 +8,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from campaigns import services as campaign_services
+from core.text import fold
 from criteria.models import AchievementRecord, EligibilityRule, RuleVersion
 from nominations import services
 from nominations.enums import Action, State
 from nominations.models import AppendOnlyError, Evidence
 from nominations.services import TransitionError
-from nominations.text import fold, sanitise_summary, word_count
+from nominations.summary import sanitise_summary, word_count
 from tests.factories import PersonFactory
 
 from .conftest import pdf

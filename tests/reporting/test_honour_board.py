@@ -10,10 +10,10 @@ from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 
+from core.text import fold
 from nominations import services
 from nominations.enums import Action
 from nominations.models import Evidence, Nomination
-from nominations.text import fold
 from tests.conftest import counting_queries
 from tests.factories import PersonFactory
 from tests.nominations.conftest import pdf

@@ -36,8 +36,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from core.imports import IMPORTERS
+from core.text import fold
 from nominations.models import ConsultationComment
-from nominations.text import fold
 from tests.security import crawl
 
 pytestmark = pytest.mark.django_db

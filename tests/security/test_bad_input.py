@@ -72,7 +72,7 @@ from nominations.forms import (
     WorkFormSet,
 )
 from nominations.models import Nomination
-from nominations.text import SUMMARY_TAGS, sanitise_summary
+from nominations.summary import SUMMARY_TAGS, sanitise_summary
 from tests.factories import PersonFactory, title
 from tests.nominations import conftest as dossiers
 from units.enums import Position, Role

@@ -1,4 +1,4 @@
-"""Text of dossiers: sanitising the achievement summary and folding names for duplicate checks."""
+"""The achievement summary: what a summary pasted from Word may keep, and its word count."""
 
 import re
 import unicodedata
@@ -66,26 +66,3 @@ def _clean(html: str) -> str:
 
 def word_count(html: str) -> int:
     return len(re.findall(r"\w+", re.sub(r"<[^>]+>", " ", html or "")))
-
-
-def fold(name: str) -> str:
-    """“Nguyễn Thị Ánh”, “NGUYEN THI  ANH” and a decomposed “Nguyễn Thị Ánh” all fold alike."""
-    text = unicodedata.normalize("NFD", unicodedata.normalize("NFC", name or ""))
-    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return " ".join(text.casefold().split())
-
-
-def nominee_key(*, person=None, unit=None) -> str:
-    if person is not None:
-        born = person.birth_date.isoformat() if person.birth_date else ""
-        return f"p:{fold(person.full_name)}|{born}"
-    return f"u:{unit.pk}"
-
-
-def search_text(*, person=None, unit=None, nominating_unit) -> str:
-    """What the public search matches: the nominee's name and unit, folded."""
-    if person is None and unit == nominating_unit:
-        return fold(unit.name)[:512]
-    name = person.full_name if person is not None else unit.name
-    return fold(f"{name} {nominating_unit.name}")[:512]
