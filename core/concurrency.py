@@ -114,5 +114,8 @@ def stale_context(exc: StaleVersionError, *, typed, stored) -> dict:
     first = typed[0][1]
     first.add_error(None, exc.messages)
     first.adopt_version(exc.current.version)
-    pairs = [(heading, mine, now) for (heading, mine), (_h, now) in zip(typed, stored, strict=True)]
+    pairs = [
+        (heading, mine, now)
+        for (heading, mine), (_stored_heading, now) in zip(typed, stored, strict=True)
+    ]
     return {"stale": stale_rows(pairs)}

@@ -7,15 +7,13 @@
   at least 10 collectives and 10 individuals, collectives need TTLĐXS twice in 2021–2025), closed.
 """
 
-import datetime
+from datetime import date
 
 from campaigns import services
 from campaigns.models import Campaign, CampaignRule, Phase
 from criteria.enums import NomineeKind, RuleType, Severity
 from criteria.models import EligibilityRule, RuleVersion, Title
 from units.models import Person, Unit
-
-D = datetime.date
 
 
 def _sontra(actor):
@@ -26,8 +24,8 @@ def _sontra(actor):
         code="THPTST-DHTT-2023-2025",
         name="Tuyên truyền gương điển hình tiên tiến giai đoạn 2023 - 2025 của Trường THPT Sơn Trà",
         legal_basis="Kế hoạch số 384/KH-THPTST ngày 18/12/2023",
-        period_start=D(2023, 12, 18),
-        period_end=D(2025, 12, 31),
+        period_start=date(2023, 12, 18),
+        period_end=date(2025, 12, 31),
     )
     for year in (2024, 2025):
         services.round_save(
@@ -35,9 +33,9 @@ def _sontra(actor):
             campaign=campaign,
             name=f"Năm {year}",
             kind="yearly",
-            opens_on=D(year, 1, 1),
+            opens_on=date(year, 1, 1),
             year=year,
-            deadlines={"school": D(year, 11, 30)},
+            deadlines={"school": date(year, 11, 30)},
         )
     services.campaign_open(actor=actor, campaign=campaign)
     return services.campaign_close(actor=actor, campaign=campaign)
@@ -51,8 +49,8 @@ def _quarterly(actor):
         code="X001-DHTT-QUY-2026",
         name="Lựa chọn điển hình tiên tiến hằng quý năm 2026",
         legal_basis="Theo mô hình kế hoạch của Phòng GDĐT Quận 1",
-        period_start=D(2026, 1, 1),
-        period_end=D(2027, 3, 31),
+        period_start=date(2026, 1, 1),
+        period_end=date(2027, 3, 31),
     )
     rounds = services.rounds_generate_quarterly(
         actor=actor, campaign=campaign, year=2026, deadline_day=3, gap_days=7
@@ -75,24 +73,24 @@ def _gialai(actor):
         name="Xây dựng và nhân rộng điển hình tiên tiến trong phong trào thi đua “Dạy tốt - học "
         "tốt” giai đoạn 2021-2025",
         legal_basis="Kế hoạch của Sở GDĐT Gia Lai, tháng 10/2021",
-        period_start=D(2021, 10, 1),
-        period_end=D(2025, 12, 31),
-        registration_opens=D(2021, 10, 4),
-        registration_closes=D(2021, 10, 31),
+        period_start=date(2021, 10, 1),
+        period_end=date(2025, 12, 31),
+        registration_opens=date(2021, 10, 4),
+        registration_closes=date(2021, 10, 31),
     )
     Phase.objects.bulk_create(
         [
             Phase(
                 campaign=campaign,
                 name="Giai đoạn 2021-2023",
-                starts_on=D(2021, 10, 1),
-                ends_on=D(2023, 6, 30),
+                starts_on=date(2021, 10, 1),
+                ends_on=date(2023, 6, 30),
             ),
             Phase(
                 campaign=campaign,
                 name="Giai đoạn 2023-2025",
-                starts_on=D(2023, 7, 1),
-                ends_on=D(2025, 12, 31),
+                starts_on=date(2023, 7, 1),
+                ends_on=date(2025, 12, 31),
             ),
         ]
     )
@@ -106,7 +104,7 @@ def _gialai(actor):
     )
     RuleVersion.objects.get_or_create(
         rule=rule,
-        effective_from=D(2021, 10, 1),
+        effective_from=date(2021, 10, 1),
         defaults={
             "params": {"title": "TTLDXS", "min_count": 2, "from_year": 2021, "to_year": 2025},
             "legal_source": "Kế hoạch của Sở GDĐT Gia Lai giai đoạn 2021-2025",
@@ -119,12 +117,12 @@ def _gialai(actor):
             campaign=campaign,
             name=f"Năm học {year - 1}-{year}",
             kind="yearly",
-            opens_on=max(D(year - 1, 10, 1), campaign.period_start),
+            opens_on=max(date(year - 1, 10, 1), campaign.period_start),
             year=year,
             deadlines={
-                "school": D(year, 5, 15),
-                "district": D(year, 5, 31),
-                "province": D(year, 6, 30),
+                "school": date(year, 5, 15),
+                "district": date(year, 5, 31),
+                "province": date(year, 6, 30),
             },
         )
         for category in ("collective", "teacher"):
@@ -143,7 +141,7 @@ def _gialai(actor):
         campaign=campaign,
         title=Title.objects.get(code="TTLDXS"),
         nominee_unit=school,
-        today=D(2021, 10, 10),
+        today=date(2021, 10, 10),
     )
     teacher = Person.objects.filter(unit__path__startswith=school.path, position="GV").first()
     services.registration_create(
@@ -151,7 +149,7 @@ def _gialai(actor):
         campaign=campaign,
         title=Title.objects.get(code="CSTDCS"),
         person=teacher,
-        today=D(2021, 10, 10),
+        today=date(2021, 10, 10),
     )
     return services.campaign_close(actor=actor, campaign=campaign)
 
@@ -170,20 +168,20 @@ def _danang(actor):
         categories=["collective", "teacher"],
         requires_council_vote=True,
         council_threshold_percent=50,
-        period_start=D(2024, 9, 1),
-        period_end=D(2027, 8, 31),
+        period_start=date(2024, 9, 1),
+        period_end=date(2027, 8, 31),
     )
     services.round_save(
         actor=actor,
         campaign=campaign,
         name="Năm học 2024-2025",
         kind="yearly",
-        opens_on=D(2024, 9, 5),
+        opens_on=date(2024, 9, 5),
         year=2025,
         deadlines={
-            "school": D(2025, 5, 15),
-            "district": D(2025, 5, 25),
-            "province": D(2025, 6, 20),
+            "school": date(2025, 5, 15),
+            "district": date(2025, 5, 25),
+            "province": date(2025, 6, 20),
         },
     )
     services.round_save(
@@ -191,9 +189,13 @@ def _danang(actor):
         campaign=campaign,
         name="Năm học 2026-2027",
         kind="yearly",
-        opens_on=D(2026, 9, 5),
+        opens_on=date(2026, 9, 5),
         year=2027,
-        deadlines={"school": D(2027, 5, 15), "commune": D(2027, 5, 25), "province": D(2027, 6, 20)},
+        deadlines={
+            "school": date(2027, 5, 15),
+            "commune": date(2027, 5, 25),
+            "province": date(2027, 6, 20),
+        },
     )
     return services.campaign_open(actor=actor, campaign=campaign)
 

@@ -13,7 +13,8 @@ would have it). Every later state comes from the workflow's own services (`trans
 `council_vote_record`, `decide`, `consultation_publish`), acting as the approver of each unit
 on the chain, at a moment inside the round's window: the timeline, the registry entries and the
 notices are the ones the portal writes, dated when the seeder ran. Where no demo account holds
-the role a step needs, the demo workflow account (`WORKFLOW_USER`, which cannot log in) holds it.
+the role a step needs, the demo workflow account (`WORKFLOW_USER`, inactive: it cannot log in and
+gets no notices or reminders) holds it.
 
 Two schools are left empty for the browser journeys that start there (DN-X001-TH01,
 DN-THPT001). Idempotent: a nominee who already has a dossier in the round is skipped.
@@ -225,6 +226,7 @@ def _seed(campaign, actor) -> int:
         _walk(n, actors)
     _council_and_decision(nominations, rounds[2025], owner, actors)
     _consultation(nominations, rounds[2027], owner, actors)
+    actors.retire()
     return len(nominations)
 
 
@@ -352,7 +354,8 @@ class _Actors:
             )
             if created:
                 workflow.set_unusable_password()
-                workflow.save(update_fields=["password"])
+            workflow.is_active = True  # for the walk only: `retire()` ends it
+            workflow.save(update_fields=["password", "is_active"])
             Membership.objects.bulk_create(
                 (
                     Membership(user=workflow, unit_id=unit_id, role=role)
@@ -369,6 +372,12 @@ class _Actors:
 
     def approver(self, unit):
         return self._by_unit[(Role.APPROVER, unit.pk)]
+
+    @staticmethod
+    def retire():
+        """The walk is over: the workflow account stops counting as a live role holder, so no
+        reminder or notice of the units it stood in for goes to it."""
+        User.objects.filter(username=WORKFLOW_USER).update(is_active=False)
 
     def secretary(self, unit):
         return self._by_unit[(Role.COUNCIL_SECRETARY, unit.pk)]

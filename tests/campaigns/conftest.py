@@ -4,7 +4,7 @@ import pytest
 
 from campaigns import services
 from campaigns.models import Campaign
-from tests.factories import title
+from tests.factories import CampaignFactory
 from units.enums import Role
 
 
@@ -34,15 +34,16 @@ def campaign(admin_dn, tree):
 
 @pytest.fixture
 def campaign_gl(admin_gl, tree):
-    return services.campaign_create(
+    """Sở Gia Lai's campaign, being prepared: no criteria, no rounds yet."""
+    return CampaignFactory(
         actor=admin_gl,
         owner_unit=tree.gialai,
         code="GL-2026",
         name="Gia Lai 2026",
         categories=["teacher"],
-        titles=[title("DHTT")],
-        period_start=datetime.date(2026, 1, 1),
-        period_end=datetime.date(2026, 12, 31),
+        criteria={},
+        rounds=(),
+        opened=False,
     )
 
 

@@ -2,7 +2,7 @@
 that very chain: the tree as it stood when the round opened, cut at the deciding unit, with a
 sub-unit working to its school's deadline."""
 
-import datetime
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -15,7 +15,6 @@ from units import services as unit_services
 from units.enums import UnitLevel
 
 pytestmark = pytest.mark.django_db
-D = datetime.date
 
 
 @pytest.fixture
@@ -29,33 +28,33 @@ def round_(campaign, admin_dn):
 def moved_school(tree):
     """A school under a district office until 1/3/2026, under the commune since."""
     district = UnitFactory(
-        code="PGD-HC", level=UnitLevel.DISTRICT, parent=tree.danang, valid_to=D(2026, 2, 28)
+        code="PGD-HC", level=UnitLevel.DISTRICT, parent=tree.danang, valid_to=date(2026, 2, 28)
     )
     school = UnitFactory(code="TH-MOI", parent=district)
-    unit_services.unit_move(unit=school, new_parent=tree.commune, moved_on=D(2026, 3, 1))
+    unit_services.unit_move(unit=school, new_parent=tree.commune, moved_on=date(2026, 3, 1))
     school.refresh_from_db()
     return school, district
 
 
 def test_the_chain_follows_the_tree_as_it_stood_at_the_rounds_dates(tree, moved_school):
     school, district = moved_school
-    assert chain_on(school, day=D(2026, 1, 1), up_to=tree.danang) == [
+    assert chain_on(school, day=date(2026, 1, 1), up_to=tree.danang) == [
         school,
         district,
         tree.danang,
     ]
-    assert chain_on(school, day=D(2026, 3, 1), up_to=tree.danang) == [
+    assert chain_on(school, day=date(2026, 3, 1), up_to=tree.danang) == [
         school,
         tree.commune,
         tree.danang,
     ]
     upper = UnitFactory(code="THPT-DN", parent=tree.danang)
-    assert chain_on(upper, day=D(2026, 1, 1), up_to=tree.danang) == [upper, tree.danang]
+    assert chain_on(upper, day=date(2026, 1, 1), up_to=tree.danang) == [upper, tree.danang]
 
 
 def test_chain_skips_levels_the_branch_does_not_have(tree, campaign):
     upper = UnitFactory(code="THPT-X", parent=tree.danang)  # THPT sits right under the Sở
-    today = D(2026, 5, 1)
+    today = date(2026, 5, 1)
     assert chain_from(upper, campaign=campaign, day=today) == [upper, tree.danang]
     assert chain_from(tree.team_a, campaign=campaign, day=today) == [
         tree.team_a,
@@ -94,7 +93,7 @@ def test_the_preview_shows_the_chain_a_dossier_would_climb(
     row = page.context["rows"][0]
     assert [cell["unit"] for cell in row["cells"]] == real
     # The team works to its school's deadline; the district office has none in this round.
-    assert [cell["day"] for cell in row["cells"]] == [D(2026, 4, 3), D(2026, 4, 3), None]
+    assert [cell["day"] for cell in row["cells"]] == [date(2026, 4, 3), date(2026, 4, 3), None]
     assert row["cells"][0]["from"] == school
     # Above the table, the chain on today's tree: the school sits under the commune now.
     assert page.context["chain"] == [team, school, tree.commune]

@@ -1,4 +1,4 @@
-import datetime
+from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,11 +9,10 @@ from campaigns.models import Quota
 from campaigns.selectors import QuotaStatus
 from core.models import AuditEvent
 from criteria.models import CriteriaSet, Criterion
-from tests.factories import PersonFactory, UnitFactory, title
+from tests.factories import PersonFactory, RoundFactory, UnitFactory, title
 from units.enums import UnitLevel
 
 pytestmark = pytest.mark.django_db
-D = datetime.date
 
 
 def test_create_from_template_copies_settings_titles_and_criteria(campaign):
@@ -33,8 +32,8 @@ def test_an_admin_cannot_create_a_campaign_for_another_province(admin_gl, tree):
             code="X",
             name="X",
             categories=["teacher"],
-            period_start=D(2026, 1, 1),
-            period_end=D(2026, 12, 31),
+            period_start=date(2026, 1, 1),
+            period_end=date(2026, 12, 31),
         )
 
 
@@ -42,11 +41,11 @@ class TestDeadlines:
     def test_lower_level_must_come_before_its_parent(self, campaign):
         problems = services.deadline_problems(
             campaign=campaign,
-            opens_on=D(2026, 1, 1),
+            opens_on=date(2026, 1, 1),
             deadlines={
-                "school": D(2026, 4, 10),
-                "commune": D(2026, 4, 10),
-                "province": D(2026, 4, 20),
+                "school": date(2026, 4, 10),
+                "commune": date(2026, 4, 10),
+                "province": date(2026, 4, 20),
             },
         )
         assert problems == [
@@ -57,11 +56,11 @@ class TestDeadlines:
     def test_every_pair_is_checked_not_only_neighbours(self, campaign):
         problems = services.deadline_problems(
             campaign=campaign,
-            opens_on=D(2026, 1, 1),
+            opens_on=date(2026, 1, 1),
             deadlines={
-                "school": D(2026, 4, 25),
-                "commune": D(2026, 4, 26),
-                "province": D(2026, 4, 20),
+                "school": date(2026, 4, 25),
+                "commune": date(2026, 4, 26),
+                "province": date(2026, 4, 20),
             },
         )
         assert len(problems) == 2  # school and commune both after the Sở
@@ -69,8 +68,8 @@ class TestDeadlines:
     def test_before_opening_and_after_the_campaign(self, campaign):
         problems = services.deadline_problems(
             campaign=campaign,
-            opens_on=D(2026, 4, 1),
-            deadlines={"school": D(2026, 3, 31), "province": D(2027, 4, 1)},
+            opens_on=date(2026, 4, 1),
+            deadlines={"school": date(2026, 3, 31), "province": date(2027, 4, 1)},
         )
         assert any("phải sau ngày mở đợt (01/04/2026)" in p for p in problems)
         assert any("sau ngày kết thúc phong trào (31/03/2027)" in p for p in problems)
@@ -79,11 +78,11 @@ class TestDeadlines:
         assert (
             services.deadline_problems(
                 campaign=campaign,
-                opens_on=D(2025, 1, 1),
+                opens_on=date(2025, 1, 1),
                 deadlines={
-                    "district": D(2026, 4, 10),
-                    "commune": D(2026, 4, 5),
-                    "province": D(2026, 4, 20),
+                    "district": date(2026, 4, 10),
+                    "commune": date(2026, 4, 5),
+                    "province": date(2026, 4, 20),
                 },
             )
             == []
@@ -96,9 +95,9 @@ class TestDeadlines:
                 campaign=campaign,
                 name="Đợt 1",
                 kind="ad_hoc",
-                opens_on=D(2026, 1, 1),
+                opens_on=date(2026, 1, 1),
                 year=2026,
-                deadlines={"school": D(2026, 5, 1), "province": D(2026, 4, 1)},
+                deadlines={"school": date(2026, 5, 1), "province": date(2026, 4, 1)},
             )
         assert not campaign.rounds.exists()
 
@@ -109,27 +108,27 @@ class TestQuarterlyGenerator:
             year=2026, deadline_day=3, gap_days=7, levels=["school", "commune", "province"]
         )
         assert [(p["name"], p["opens_on"]) for p in plan] == [
-            ("Quý 1/2026", D(2026, 1, 1)),
-            ("Quý 2/2026", D(2026, 4, 1)),
-            ("Quý 3/2026", D(2026, 7, 1)),
-            ("Quý 4/2026", D(2026, 10, 1)),
+            ("Quý 1/2026", date(2026, 1, 1)),
+            ("Quý 2/2026", date(2026, 4, 1)),
+            ("Quý 3/2026", date(2026, 7, 1)),
+            ("Quý 4/2026", date(2026, 10, 1)),
         ]
         assert plan[0]["deadlines"] == {
-            "school": D(2026, 4, 3),
-            "commune": D(2026, 4, 10),
-            "province": D(2026, 4, 17),
+            "school": date(2026, 4, 3),
+            "commune": date(2026, 4, 10),
+            "province": date(2026, 4, 17),
         }
         assert plan[3]["deadlines"] == {
-            "school": D(2027, 1, 3),
-            "commune": D(2027, 1, 10),
-            "province": D(2027, 1, 17),
+            "school": date(2027, 1, 3),
+            "commune": date(2027, 1, 10),
+            "province": date(2027, 1, 17),
         }
 
     def test_day_past_the_end_of_a_month_is_clamped(self):
         plan = services.quarterly_plan(
             year=2026, deadline_day=31, gap_days=1, levels=["school"], quarters=[1]
         )
-        assert plan[0]["deadlines"] == {"school": D(2026, 4, 30)}
+        assert plan[0]["deadlines"] == {"school": date(2026, 4, 30)}
 
     def test_generator_uses_the_levels_under_the_owner(self, campaign, admin_dn):
         rounds = services.rounds_generate_quarterly(
@@ -137,9 +136,9 @@ class TestQuarterlyGenerator:
         )
         q4 = rounds[3]
         assert {d.level: d.deadline for d in q4.deadlines.all()} == {
-            "school": D(2027, 1, 3),
-            "commune": D(2027, 1, 10),
-            "province": D(2027, 1, 17),
+            "school": date(2027, 1, 3),
+            "commune": date(2027, 1, 10),
+            "province": date(2027, 1, 17),
         }
 
 
@@ -189,31 +188,18 @@ class TestQuotas:
 class TestExtensionsAndWindows:
     @pytest.fixture
     def round_(self, campaign, admin_dn):
-        return services.round_save(
-            actor=admin_dn,
-            campaign=campaign,
-            name="Quý 1/2026",
-            kind="quarterly",
-            opens_on=D(2026, 1, 1),
-            year=2026,
-            quarter=1,
-            deadlines={
-                "school": D(2026, 4, 3),
-                "commune": D(2026, 4, 10),
-                "province": D(2026, 4, 17),
-            },
-        )
+        return RoundFactory(actor=admin_dn, campaign=campaign)
 
     def test_extension_moves_one_units_deadline(self, round_, admin_dn, tree):
         services.extension_grant(
             actor=admin_dn,
             round_=round_,
             unit=tree.school_a,
-            deadline=D(2026, 4, 7),
+            deadline=date(2026, 4, 7),
             reason="Mất điện diện rộng",
         )
-        assert selectors.deadline_for(round_, tree.school_a) == D(2026, 4, 7)
-        assert selectors.deadline_for(round_, tree.school_b) == D(2026, 4, 3)
+        assert selectors.deadline_for(round_, tree.school_a) == date(2026, 4, 7)
+        assert selectors.deadline_for(round_, tree.school_b) == date(2026, 4, 3)
 
     def test_extension_must_be_later_than_the_level_and_before_the_parent(
         self, round_, admin_dn, tree
@@ -223,7 +209,7 @@ class TestExtensionsAndWindows:
                 actor=admin_dn,
                 round_=round_,
                 unit=tree.school_a,
-                deadline=D(2026, 4, 3),
+                deadline=date(2026, 4, 3),
                 reason="x",
             )
         with pytest.raises(ValidationError, match="phải trước hạn của đơn vị cấp trên"):
@@ -231,7 +217,7 @@ class TestExtensionsAndWindows:
                 actor=admin_dn,
                 round_=round_,
                 unit=tree.school_a,
-                deadline=D(2026, 4, 10),
+                deadline=date(2026, 4, 10),
                 reason="x",
             )
         with pytest.raises(ValidationError, match="lý do"):
@@ -239,7 +225,7 @@ class TestExtensionsAndWindows:
                 actor=admin_dn,
                 round_=round_,
                 unit=tree.school_a,
-                deadline=D(2026, 4, 5),
+                deadline=date(2026, 4, 5),
                 reason="   ",
             )
 
@@ -312,8 +298,8 @@ class TestRegistration:
         services.campaign_update(
             actor=admin_dn,
             campaign=campaign,
-            registration_opens=D(2026, 1, 5),
-            registration_closes=D(2026, 1, 31),
+            registration_opens=date(2026, 1, 5),
+            registration_closes=date(2026, 1, 31),
         )
         return services.campaign_open(actor=admin_dn, campaign=campaign)
 
@@ -324,7 +310,7 @@ class TestRegistration:
             campaign=open_campaign,
             title=title("DHTT"),
             person=person,
-            today=D(2026, 1, 10),
+            today=date(2026, 1, 10),
         )
         assert reg.unit == tree.school_a  # a team member registers through the school
         with pytest.raises(ValidationError, match="Ngoài thời gian đăng ký"):
@@ -333,7 +319,7 @@ class TestRegistration:
                 campaign=open_campaign,
                 title=title("DHTT"),
                 nominee_unit=tree.school_a,
-                today=D(2026, 2, 1),
+                today=date(2026, 2, 1),
             )
 
     def test_title_must_be_of_the_campaign_and_fit_the_nominee(
@@ -345,7 +331,7 @@ class TestRegistration:
                 campaign=open_campaign,
                 title=title("LDTT"),
                 nominee_unit=tree.school_a,
-                today=D(2026, 1, 10),
+                today=date(2026, 1, 10),
             )
 
     def test_nobody_registers_for_another_school(self, open_campaign, nominator_a, tree):
@@ -355,13 +341,13 @@ class TestRegistration:
                 campaign=open_campaign,
                 title=title("DHTT"),
                 nominee_unit=tree.school_b,
-                today=D(2026, 1, 10),
+                today=date(2026, 1, 10),
             )
 
 
 def test_campaign_levels_follow_the_tree_at_the_date(tree, admin_dn):
     UnitFactory(
-        code="PGD-CU", level=UnitLevel.DISTRICT, parent=tree.danang, valid_to=D(2025, 6, 30)
+        code="PGD-CU", level=UnitLevel.DISTRICT, parent=tree.danang, valid_to=date(2025, 6, 30)
     )
     campaign = services.campaign_create(
         actor=admin_dn,
@@ -369,16 +355,16 @@ def test_campaign_levels_follow_the_tree_at_the_date(tree, admin_dn):
         code="DN-GD",
         name="Giai đoạn",
         categories=["teacher"],
-        period_start=D(2021, 9, 1),
-        period_end=D(2026, 8, 31),
+        period_start=date(2021, 9, 1),
+        period_end=date(2026, 8, 31),
     )
-    assert selectors.campaign_levels(campaign, on=D(2024, 1, 1)) == [
+    assert selectors.campaign_levels(campaign, on=date(2024, 1, 1)) == [
         "school",
         "district",
         "commune",
         "province",
     ]
-    assert selectors.campaign_levels(campaign, on=D(2025, 9, 1)) == [
+    assert selectors.campaign_levels(campaign, on=date(2025, 9, 1)) == [
         "school",
         "commune",
         "province",

@@ -1,4 +1,5 @@
 import datetime
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -12,7 +13,6 @@ from campaigns.models import Campaign, Quota, Round
 from units.enums import Role
 
 pytestmark = pytest.mark.django_db
-D = datetime.date
 
 CONFIG_PAGES = [
     "update",
@@ -149,10 +149,10 @@ def test_chain_preview_shows_each_levels_deadline(client, campaign, round_, admi
     row = page.context["rows"][0]
     # The subject team has no deadline of its own: it works to its school's, as a dossier does.
     assert [c["day"] for c in row["cells"]] == [
-        D(2026, 4, 3),
-        D(2026, 4, 3),
-        D(2026, 4, 10),
-        D(2026, 4, 17),
+        date(2026, 4, 3),
+        date(2026, 4, 3),
+        date(2026, 4, 10),
+        date(2026, 4, 17),
     ]
 
 
@@ -182,8 +182,8 @@ def test_campaign_pages_query_counts_do_not_grow_with_rounds_and_campaigns(
             code=f"X{n}",
             name="X",
             categories=["teacher"],
-            period_start=D(2026, 1, 1),
-            period_end=D(2026, 12, 31),
+            period_start=date(2026, 1, 1),
+            period_end=date(2026, 12, 31),
         )
     assert (count_queries(client, detail), count_queries(client, listing)) == before
 

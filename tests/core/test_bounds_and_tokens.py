@@ -1,7 +1,7 @@
 """The shared pieces: date windows, text limits, the one-time form token."""
 
-import datetime
 import uuid
+from datetime import date
 
 import pytest
 import time_machine
@@ -13,15 +13,14 @@ from core.models import AuditEvent, FormToken
 from core.validators import date_bounds, text_problems
 from core.widgets import VietnameseDateWidget, YearWidget
 
-D = datetime.date
 TODAY = "2026-03-16 10:00 +0700"
 
 
 @time_machine.travel(TODAY, tick=False)
 def test_date_windows():
-    assert date_bounds("birth") == (D(1900, 1, 1), D(2026, 3, 16))
-    assert date_bounds("event") == (D(2016, 3, 16), D(2031, 3, 16))
-    assert date_bounds("record") == (D(1945, 1, 1), D(2031, 3, 16))
+    assert date_bounds("birth") == (date(1900, 1, 1), date(2026, 3, 16))
+    assert date_bounds("event") == (date(2016, 3, 16), date(2031, 3, 16))
+    assert date_bounds("record") == (date(1945, 1, 1), date(2031, 3, 16))
 
 
 @time_machine.travel(TODAY, tick=False)

@@ -13,7 +13,7 @@ from nominations import services
 from nominations.enums import Action, State
 from nominations.models import Nomination
 from nominations.services import TransitionError
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, place
 from units.enums import Role
 from units.models import User
 
@@ -96,9 +96,7 @@ def test_ten_forwards_against_a_quota_of_one_exactly_one_succeeds(
     nominations = []
     for _ in range(10):
         nomination = new_nomination(person=PersonFactory(unit=tree.school_a))
-        Nomination.objects.filter(pk=nomination.pk).update(
-            state=State.UNDER_REVIEW, position=1, max_position=1, current_unit=tree.commune
-        )
+        place(nomination, "under_review@commune")
         nominations.append(nomination.pk)
 
     def forward(pk):

@@ -3,6 +3,7 @@ comment (with a honeypot, a time check and a rate limit instead of a captcha), t
 the comments on each dossier, and a campaign that requires it approves only afterwards."""
 
 import datetime
+from datetime import date
 
 import pytest
 import time_machine
@@ -18,8 +19,7 @@ from nominations.services import TransitionError
 from notifications.models import Message
 from tests.factories import PersonFactory
 
-D = datetime.date
-TODAY = D(2026, 3, 16)  # the `clock` fixture's day
+TODAY = date(2026, 3, 16)  # the `clock` fixture's day
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_the_deciding_unit_publishes_the_dossiers_under_review_there(
     at_province, users, campaign, clock
 ):
     consultation = publish(users, campaign, at_province[:2], days=9)
-    assert consultation.closes_on == D(2026, 3, 24)  # nine days, 16 to 24 inclusive
+    assert consultation.closes_on == date(2026, 3, 24)  # nine days, 16 to 24 inclusive
     assert set(consultation.nominations.all()) == set(at_province[:2])
     for nomination in at_province[:2]:
         assert nomination.events.filter(kind=EventKind.PUBLISHED).count() == 1

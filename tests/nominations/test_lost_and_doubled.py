@@ -18,9 +18,9 @@ from nominations.models import (
     Decision,
     Nomination,
 )
-from tests.factories import PersonFactory
+from tests.factories import SUMMARY, PersonFactory
+from tests.factories import pdf_upload as pdf
 
-from .conftest import SUMMARY, pdf
 from .test_consultation import form_data, later, publish
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from nominations import services
 from nominations.enums import State
-
-from .conftest import PLACES
+from tests.factories import PLACES
 
 pytestmark = pytest.mark.django_db
 

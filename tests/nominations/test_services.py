@@ -16,8 +16,7 @@ from nominations.models import AppendOnlyError, Evidence
 from nominations.services import TransitionError
 from nominations.summary import sanitise_summary, word_count
 from tests.factories import PersonFactory
-
-from .conftest import pdf
+from tests.factories import pdf_upload as pdf
 
 pytestmark = pytest.mark.django_db
 UTC = datetime.UTC

@@ -10,10 +10,10 @@ from campaigns import services as campaign_services
 from nominations import services
 from nominations.enums import Action, State
 from nominations.models import Evidence, Nomination
-from tests.factories import PersonFactory
+from tests.factories import SUMMARY, PersonFactory
+from tests.factories import pdf_upload as pdf
+from tests.factories import photo_upload as photo
 from units.enums import Role
-
-from .conftest import SUMMARY, pdf, photo
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,7 @@ from nominations.enums import Action, State
 from nominations.models import Decision
 from nominations.services import TransitionError
 from nominations.workflow import BY_ACTION, actions_for
-
-from .conftest import PLACES
+from tests.factories import PLACES
 
 pytestmark = pytest.mark.django_db
 

@@ -3,6 +3,7 @@ filters, the Atom feeds, share metadata, and that a revocation takes an exemplar
 
 import datetime
 import xml.etree.ElementTree as ET
+from datetime import date
 
 import feedparser
 import pytest
@@ -16,11 +17,10 @@ from nominations.enums import Action
 from nominations.models import Evidence, Nomination
 from tests.conftest import counting_queries
 from tests.factories import PersonFactory
-from tests.nominations.conftest import pdf
+from tests.factories import pdf_upload as pdf
 
-D = datetime.date
 ATOM = "{http://www.w3.org/2005/Atom}"
-PHONE, BIRTH, ETHNICITY, IDENTIFIER = "0905123456", D(1985, 3, 12), "Ê Đê", "CCCD048185000123"
+PHONE, BIRTH, ETHNICITY, IDENTIFIER = "0905123456", date(1985, 3, 12), "Ê Đê", "CCCD048185000123"
 
 
 @pytest.fixture
@@ -28,7 +28,7 @@ def recognise(placed, users):
     """A dossier recognised by the Sở's decision, through the real decision service."""
 
     def make(*, person=None, number="15/QĐ-SGDĐT", day=None, consent=True):
-        day = day or D(2026, 4, 20)
+        day = day or date(2026, 4, 20)
         nomination = placed("approved", person=person)
         Nomination.objects.filter(pk=nomination.pk).update(photo_public=consent)
         services.decide(
@@ -218,7 +218,7 @@ def test_revocation_takes_the_exemplar_off_the_cached_board_at_once(
             nominations=[anh],
             action=Action.REVOKE,
             number="99/QĐ-SGDĐT",
-            signed_on=D(2026, 5, 2),
+            signed_on=date(2026, 5, 2),
             issuer="Giám đốc Sở GDĐT",
             reason="Khai không trung thực",
         )
@@ -289,8 +289,8 @@ def _check_atom(body: bytes, *, expected_titles):
 
 
 def test_the_feeds_are_valid_atom(client, tree, exemplar):
-    first = exemplar("Trần Thị Bích", day=D(2026, 4, 10))
-    exemplar("Lê Văn Cường", day=D(2026, 4, 20))
+    first = exemplar("Trần Thị Bích", day=date(2026, 4, 10))
+    exemplar("Lê Văn Cường", day=date(2026, 4, 20))
     response = client.get(reverse("reporting:honour_feed"))
     assert response["Content-Type"].startswith("application/atom+xml")
     title = first.title.name

@@ -16,6 +16,7 @@ import datetime
 import io
 import zipfile
 from dataclasses import dataclass
+from datetime import date
 from html.parser import HTMLParser
 from types import SimpleNamespace
 
@@ -25,10 +26,13 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-D = datetime.date
+from tests.factories import PLACES, SUMMARY
+from tests.factories import jpeg_bytes as _jpeg
+from tests.factories import pdf_upload as _pdf
+
 # 10:00 on 16/03/2026 in Hà Nội: the round of the world is open (school deadline 03/04/2026).
 IN_WINDOW = datetime.datetime(2026, 3, 16, 3, 0, tzinfo=datetime.UTC)
-TODAY = D(2026, 3, 16)
+TODAY = date(2026, 3, 16)
 ROLES = ("nominator", "approver", "council_secretary", "campaign_admin", "viewer")
 
 
@@ -144,22 +148,6 @@ def changed_tables(before: dict, after: dict) -> list[str]:
 
 
 # --- the world --------------------------------------------------------------------------------
-def _pdf(name="minh-chung.pdf"):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile(
-        name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf"
-    )
-
-
-def _jpeg() -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 60), "white").save(buffer, format="JPEG")
-    return buffer.getvalue()
-
-
 def _zip() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -167,27 +155,12 @@ def _zip() -> bytes:
     return buffer.getvalue()
 
 
-SUMMARY = " ".join(["Thầy cô tận tụy đổi mới phương pháp dạy học."] * 5)
-
-# Where a dossier of school A sits: (state, position in school → commune → Sở, returned from).
-PLACES = {
-    "draft": ("draft", 0, None),
-    "under_review@commune": ("under_review", 1, None),
-    "under_review@province": ("under_review", 2, None),
-    "returned": ("returned", 0, 1),
-    "rejected": ("rejected", 1, None),
-    "approved": ("approved", 2, None),
-    "recognised": ("recognised", 2, None),
-    "withdrawn": ("withdrawn", 0, None),
-    "revoked": ("revoked", 2, None),
-}
 # Names that only the owner side may read (the recognised exemplar is public on purpose).
 SECRET_NAMES = {place: f"Bí Mật {i} Trường A" for i, place in enumerate(PLACES)}
 
 
 def build_world():
     """Build the world in travelled time (call it inside `time_machine.travel(IN_WINDOW)`)."""
-    from campaigns import services as campaign_services
     from campaigns.models import CampaignRule, Extension, Phase, Quota, Registration, Round
     from core.imports import IMPORTERS, import_job_check, template_dataset
     from criteria.models import CriteriaSet, Criterion, EligibilityRule
@@ -207,7 +180,16 @@ def build_world():
     )
     from notifications.models import Delivery, Message, Preference
     from reporting.models import Export, ExportStatus
-    from tests.factories import PersonFactory, RecordFactory, UnitFactory, UserFactory, title
+    from tests.factories import (
+        CampaignFactory,
+        NominationFactory,
+        PersonFactory,
+        RecordFactory,
+        UnitFactory,
+        UserFactory,
+        title,
+    )
+    from tests.factories import place as place_dossier
     from units.enums import Role, SchoolType, UnitLevel
     from units.models import Membership, UnitMove
     from yearly import services as yearly
@@ -244,7 +226,7 @@ def build_world():
         unit=w.school_a,
         from_parent=w.dn,
         to_parent=w.commune,
-        moved_on=D(2025, 7, 1),
+        moved_on=date(2025, 7, 1),
         reason="Sắp xếp đơn vị hành chính",
     )
 
@@ -273,66 +255,49 @@ def build_world():
     w.b_nominator = w.attackers["sibling:nominator"]
 
     # The Sở's campaign, open, one round: school → commune → Sở.
-    w.campaign = campaign_services.campaign_create(
+    w.campaign = CampaignFactory(
         actor=w.dn_admin,
         owner_unit=w.dn,
         code="DN-Q1",
         name="Điển hình quý 1 Đà Nẵng",
-        categories=["teacher", "collective"],
-        titles=[title("DHTT")],
-        period_start=D(2026, 1, 1),
-        period_end=D(2026, 12, 31),
         min_summary_words=20,
-        registration_opens=D(2026, 1, 1),
-        registration_closes=D(2026, 12, 31),
+        registration_opens=date(2026, 1, 1),
+        registration_closes=date(2026, 12, 31),
     )
-    for category, code in (("teacher", "THPTST-2023-GV"), ("collective", "THPTST-2023-TAPTHE")):
-        campaign_services.campaign_set_criteria(
-            actor=w.dn_admin,
-            campaign=w.campaign,
-            category=category,
-            criteria_set=CriteriaSet.objects.get(code=code, version=0),
-        )
-    w.round = campaign_services.round_save(
-        actor=w.dn_admin,
-        campaign=w.campaign,
-        name="Quý 1/2026",
-        kind="quarterly",
-        opens_on=D(2026, 1, 1),
-        year=2026,
-        quarter=1,
-        deadlines={"school": D(2026, 4, 3), "commune": D(2026, 4, 10), "province": D(2026, 4, 17)},
-    )
+    w.round = w.campaign.rounds.get()
     w.rule_link = CampaignRule.objects.create(
         campaign=w.campaign,
         rule=EligibilityRule.objects.filter(title__isnull=True).first(),
         severity="warn",
     )
-    w.campaign = campaign_services.campaign_open(actor=w.dn_admin, campaign=w.campaign)
     Phase.objects.create(
-        campaign=w.campaign, name="Phát động", starts_on=D(2026, 1, 1), ends_on=D(2026, 3, 31)
+        campaign=w.campaign, name="Phát động", starts_on=date(2026, 1, 1), ends_on=date(2026, 3, 31)
     )
     Quota.objects.create(round=w.round, level="school", category="", max_forward=20)
     Extension.objects.create(
         round=w.round,
         unit=w.school_a,
-        deadline=D(2026, 4, 8),
+        deadline=date(2026, 4, 8),
         reason="Trường có giáo viên đi tập huấn",
         granted_by=w.dn_admin,
     )
     # A campaign of the Sở still being prepared: its rounds may be edited and deleted.
-    w.draft_campaign = campaign_services.campaign_create(
+    w.draft_campaign = CampaignFactory(
         actor=w.dn_admin,
         owner_unit=w.dn,
         code="DN-NAM",
         name="Kế hoạch năm học Đà Nẵng",
         categories=["teacher"],
-        titles=[title("DHTT")],
-        period_start=D(2026, 1, 1),
-        period_end=D(2026, 12, 31),
+        criteria={},
+        rounds=(),
+        opened=False,
     )
     w.draft_round = Round.objects.create(
-        campaign=w.draft_campaign, name="Cả năm", kind="yearly", opens_on=D(2026, 1, 1), year=2026
+        campaign=w.draft_campaign,
+        name="Cả năm",
+        kind="yearly",
+        opens_on=date(2026, 1, 1),
+        year=2026,
     )
     w.dn_criteria_set = CriteriaSet.objects.create(
         code="DN-RIENG",
@@ -345,23 +310,23 @@ def build_world():
         criteria_set=w.dn_criteria_set, order=1, text="Có sáng kiến cấp Sở", kind="attestation"
     )
     # Gia Lai has a campaign of its own (its admin's, for the mixed-parent URLs).
-    w.gl_campaign = campaign_services.campaign_create(
+    w.gl_campaign = CampaignFactory(
         actor=w.gl_admin,
         owner_unit=w.gl,
         code="GL-2026",
         name="Gia Lai 2026",
         categories=["teacher"],
-        titles=[title("DHTT")],
-        period_start=D(2026, 1, 1),
-        period_end=D(2026, 12, 31),
+        criteria={},
+        rounds=(),
+        opened=False,
     )
     w.gl_round = Round.objects.create(
-        campaign=w.gl_campaign, name="Đợt GL", kind="yearly", opens_on=D(2026, 1, 1), year=2026
+        campaign=w.gl_campaign, name="Đợt GL", kind="yearly", opens_on=date(2026, 1, 1), year=2026
     )
 
     # People of school A, with a photo and a registry.
     w.person = PersonFactory(
-        unit=w.school_a, full_name="Bí Mật Cá Nhân Trường A", birth_date=D(1980, 1, 2)
+        unit=w.school_a, full_name="Bí Mật Cá Nhân Trường A", birth_date=date(1980, 1, 2)
     )
     w.person.photo.save("anh.jpg", ContentFile(_jpeg()), save=True)
     w.b_person = PersonFactory(unit=w.school_b, full_name="Người Trường B")
@@ -385,18 +350,16 @@ def build_world():
 
     # Dossiers of school A in every state, complete, with evidence and a photo.
     w.nominations = {}
-    for place, (state, position, returned_from) in PLACES.items():
+    for place in PLACES:
         person = PersonFactory(
-            unit=w.school_a, full_name=SECRET_NAMES[place], birth_date=D(1985, 3, 12)
+            unit=w.school_a, full_name=SECRET_NAMES[place], birth_date=date(1985, 3, 12)
         )
-        nomination = services.nomination_create(
+        nomination = NominationFactory(
             actor=w.a_nominator,
             campaign=w.campaign,
-            round_=w.round,
-            category="teacher",
-            title=title("DHTT"),
             nominating_unit=w.school_a,
             person=person,
+            filled=False,
         )
         nomination = services.nomination_update(
             actor=w.a_nominator,
@@ -418,23 +381,15 @@ def build_world():
                     criterion=assessment.criterion,
                 )
         nomination.photo.save("anh.jpg", ContentFile(_jpeg()), save=False)
-        steps = list(nomination.steps.order_by("position"))
-        Nomination.objects.filter(pk=nomination.pk).update(
-            state=state,
-            position=position,
-            max_position=max(position, returned_from or 0),
-            current_unit=steps[position].unit,
-            returned_from_position=returned_from,
-            photo=nomination.photo.name,
-            photo_public=place == "recognised",
+        nomination = place_dossier(
+            nomination, place, photo=nomination.photo.name, photo_public=place == "recognised"
         )
-        nomination.refresh_from_db()
         w.nominations[place] = nomination
     w.evidence = Evidence.objects.filter(nomination=w.nominations["draft"]).order_by("pk").first()
     w.decision = Decision.objects.create(
         unit=w.dn,
         number="15/QĐ-SGDĐT",
-        signed_on=D(2026, 3, 10),
+        signed_on=date(2026, 3, 10),
         issuer="Giám đốc Sở GDĐT Đà Nẵng",
         created_by=w.dn_approver,
     )
@@ -442,7 +397,7 @@ def build_world():
     w.revocation = Decision.objects.create(
         unit=w.dn,
         number="20/QĐ-SGDĐT",
-        signed_on=D(2026, 3, 12),
+        signed_on=date(2026, 3, 12),
         issuer="Giám đốc Sở GDĐT Đà Nẵng",
         is_revocation=True,
         reason="Phát hiện vi phạm",
@@ -479,7 +434,7 @@ def build_world():
     w.session = CouncilSession.objects.create(
         unit=w.dn,
         round=w.round,
-        held_on=D(2026, 3, 14),
+        held_on=date(2026, 3, 14),
         members_total=9,
         members_present=8,
         member_names="Nguyễn Văn Chủ Tịch, Lê Thị Thư Ký",
@@ -529,7 +484,7 @@ def build_world():
         unit=w.commune,
         year=2026,
         title="Báo cáo năm học 2025 - 2026",
-        due_on=D(2026, 8, 30),
+        due_on=date(2026, 8, 30),
         instructions="Gửi trước hạn.",
         created_by=w.commune_approver,
     )
@@ -544,7 +499,7 @@ def build_world():
         unit=w.commune,
         year=2025,
         title="Báo cáo năm học 2024 - 2025",
-        due_on=D(2025, 8, 30),
+        due_on=date(2025, 8, 30),
         created_by=w.commune_approver,
     )
     sent = yearly.report_start(actor=w.a_principal, call=w.old_call, unit=w.school_a)

@@ -4,13 +4,13 @@ import pytest
 from django.urls import reverse
 
 from core.models import AuditEvent
+from tests.factories import photo_upload as jpeg
 from tests.nominations.conftest import (  # noqa: F401  (the nomination fixtures, shared)
     campaign,
     clock,
     new_nomination,
     users,
 )
-from tests.nominations.conftest import photo as jpeg
 
 pytestmark = pytest.mark.django_db
 

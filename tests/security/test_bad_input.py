@@ -11,6 +11,7 @@ import io
 import re
 import unicodedata
 from contextlib import contextmanager, suppress
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from html.parser import HTMLParser
@@ -88,7 +89,6 @@ campaign, clock, new_nomination, users = (
     dossiers.users,
 )
 EXAMPLES = hypothesis_settings().max_examples
-D = datetime.date
 
 
 @contextmanager
@@ -515,7 +515,7 @@ xlsx_cells = st.one_of(
     st.booleans(),
     st.integers(-(10**15), 10**15),
     st.floats(-1e300, 1e300),
-    st.dates(D(1900, 3, 1), D(9999, 12, 31)),
+    st.dates(date(1900, 3, 1), date(9999, 12, 31)),
     st.datetimes(datetime.datetime(1900, 3, 1), datetime.datetime(9999, 12, 31)).map(
         lambda d: d.replace(microsecond=0)
     ),
@@ -848,8 +848,8 @@ def record_kwargs(draw_kind=None):
         elif kind in (RecordKind.INITIATIVE, RecordKind.RESEARCH):
             fields["scope"] = draw(st.sampled_from(list(RecognitionScope)))
         elif kind == RecordKind.DISCIPLINE_REVIEW:
-            fields["period_start"] = draw(st.none() | st.dates(D(2015, 1, 1), D(2027, 1, 1)))
-            fields["period_end"] = draw(st.none() | st.dates(D(2015, 1, 1), D(2027, 1, 1)))
+            fields["period_start"] = draw(st.none() | st.dates(date(2015, 1, 1), date(2027, 1, 1)))
+            fields["period_end"] = draw(st.none() | st.dates(date(2015, 1, 1), date(2027, 1, 1)))
             if fields["period_start"] and fields["period_end"]:
                 fields["period_start"], fields["period_end"] = sorted(
                     [fields["period_start"], fields["period_end"]]
@@ -952,7 +952,7 @@ def make_rules(trees):
             code=f"PBT-{i}", name=f"Điều kiện {i}", rule_type=tree_["type"]
         )
         RuleVersion.objects.create(
-            rule=rule, params=tree_["params"], legal_source="Thử", effective_from=D(2000, 1, 1)
+            rule=rule, params=tree_["params"], legal_source="Thử", effective_from=date(2000, 1, 1)
         )
         rules.append(rule)
     return rules
@@ -994,7 +994,7 @@ NEGATIVE_KINDS = [RecordKind.DISCIPLINE, RecordKind.DISCIPLINE_REVIEW]
     trees=st.lists(rule_trees, max_size=3),
     records=st.lists(record_kwargs(), max_size=12).map(one_rating_a_year),
     year=YEARS,
-    on=st.dates(D(2015, 1, 1), D(2027, 12, 31)),
+    on=st.dates(date(2015, 1, 1), date(2027, 12, 31)),
     data=st.data(),
 )
 @hypothesis_settings(max_examples=EXAMPLES * 2)
@@ -1020,7 +1020,7 @@ def test_evaluation_never_raises_is_deterministic_and_ignores_storage_order(
     records=st.lists(record_kwargs(), max_size=10).map(one_rating_a_year),
     extra=st.sampled_from(POSITIVE_KINDS).flatmap(record_kwargs),
     year=YEARS,
-    on=st.dates(D(2015, 1, 1), D(2027, 12, 31)),
+    on=st.dates(date(2015, 1, 1), date(2027, 12, 31)),
 )
 @hypothesis_settings(max_examples=EXAMPLES * 2)
 def test_a_further_achievement_never_makes_an_eligible_person_ineligible(
@@ -1050,7 +1050,7 @@ def test_a_further_achievement_never_makes_an_eligible_person_ineligible(
     records=st.lists(record_kwargs(), max_size=10).map(one_rating_a_year),
     extra=st.sampled_from(NEGATIVE_KINDS).flatmap(record_kwargs),
     year=YEARS,
-    on=st.dates(D(2015, 1, 1), D(2027, 12, 31)),
+    on=st.dates(date(2015, 1, 1), date(2027, 12, 31)),
 )
 @hypothesis_settings(max_examples=EXAMPLES * 2)
 def test_a_discipline_never_makes_an_ineligible_person_eligible(
@@ -1097,10 +1097,10 @@ def test_a_member_who_achieves_never_lowers_the_collectives_share(
         team = tree.team_a
         for records in members:
             save_records(PersonFactory(unit=team), records)
-        [before] = evaluate([rule], team, year, D(2025, 9, 1)).values()
+        [before] = evaluate([rule], team, year, date(2025, 9, 1)).values()
         newcomer = PersonFactory(unit=team, position=Position.PUPIL if pupil else Position.TEACHER)
         save_records(newcomer, [{"year": year, "kind": RecordKind.TITLE, "title_code": code}])
-        [after] = evaluate([rule], team, year, D(2025, 9, 1)).values()
+        [after] = evaluate([rule], team, year, date(2025, 9, 1)).values()
     event(f"share {before[0]}")
     if pupil:
         assert after == before

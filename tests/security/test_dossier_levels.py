@@ -17,7 +17,7 @@ whoever may, opens it. The list pages and exports show a user the names of exact
 they may open.
 """
 
-import datetime
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
@@ -29,7 +29,6 @@ from tests.security import crawl
 
 pytestmark = pytest.mark.django_db
 
-D = datetime.date
 ROLES = crawl.ROLES
 
 
@@ -63,8 +62,8 @@ def build_levels():
     unit("dn-vp", "dn", UnitLevel.SUBUNIT)
     unit("x1", "dn", UnitLevel.COMMUNE)
     unit("x2", "dn", UnitLevel.COMMUNE)
-    unit("pgd", "dn", UnitLevel.DISTRICT, valid_to=D(2025, 6, 30))
-    unit("pgd2", "dn", UnitLevel.DISTRICT, valid_to=D(2025, 6, 30))
+    unit("pgd", "dn", UnitLevel.DISTRICT, valid_to=date(2025, 6, 30))
+    unit("pgd2", "dn", UnitLevel.DISTRICT, valid_to=date(2025, 6, 30))
     unit("thpt", "dn", UnitLevel.SCHOOL, school_type=SchoolType.UPPER_SECONDARY)
     unit("a", "x1", **school)
     unit("b", "x1", **school)
@@ -87,14 +86,14 @@ def build_levels():
         code="BO-2026",
         name="Điển hình toàn ngành",
         categories=["teacher", "collective"],
-        period_start=D(2024, 9, 1),
-        period_end=D(2026, 12, 31),
+        period_start=date(2024, 9, 1),
+        period_end=date(2026, 12, 31),
     )
     w.round = Round.objects.create(
         campaign=w.campaign,
         name="Năm học 2024-2025",
         kind="yearly",
-        opens_on=D(2024, 9, 5),
+        opens_on=date(2024, 9, 5),
         year=2024,
     )
     criteria_set = CriteriaSet.objects.get(code="THPTST-2023-GV", version=0)

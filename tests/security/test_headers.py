@@ -188,7 +188,7 @@ def _downloads(client, nomination, person):
 def _with_photo(person):
     from django.core.files.base import ContentFile
 
-    from tests.nominations.conftest import photo
+    from tests.factories import photo_upload as photo
 
     person.photo.save("anh.jpg", ContentFile(photo().read()), save=True)
     return person

@@ -20,6 +20,7 @@ The fixture, school year 2026 (2025 - 2026), campaign of Sở Đà Nẵng, chain
 import datetime
 import io
 import unicodedata
+from datetime import date
 from types import SimpleNamespace
 
 import openpyxl
@@ -37,8 +38,7 @@ from notifications import kinds
 from notifications.models import Message
 from reporting.models import Export
 from tests.conftest import counting_queries
-from tests.factories import PersonFactory, RecordFactory, UnitFactory, title
-from tests.nominations.conftest import PLACES
+from tests.factories import PersonFactory, RecordFactory, UnitFactory, place, title
 from units.enums import Role, SchoolType, UnitLevel
 from units.models import Membership
 from yearly import selectors, services
@@ -47,8 +47,7 @@ from yearly.models import ImplementationReport, ReportCall
 from yearly.services import ReportError
 
 pytestmark = pytest.mark.django_db
-D = datetime.date
-DUE = D(2026, 8, 30)
+DUE = date(2026, 8, 30)
 AFTER_DUE = datetime.datetime(2026, 9, 2, 3, 0, tzinfo=datetime.UTC)
 SECTIONS = {
     "direction": (
@@ -58,37 +57,21 @@ SECTIONS = {
 }
 
 
-def put(nomination, place, **extra):
-    """Put a dossier straight into a place of PLACES (bypassing the workflow)."""
-    state, position, returned_from = PLACES[place]
-    steps = list(nomination.steps.order_by("position"))
-    Nomination.objects.filter(pk=nomination.pk).update(
-        state=state,
-        position=position,
-        max_position=max(position, returned_from or 0),
-        current_unit=steps[position].unit,
-        returned_from_position=returned_from,
-        **extra,
-    )
-    nomination.refresh_from_db()
-    return nomination
-
-
 @pytest.fixture
 def dossiers(new_nomination, tree, users, campaign):
-    def make(name, place, *, unit=None, school=None, **extra):
+    def make(name, where, *, unit=None, school=None, **extra):
         school = school or tree.school_a
         actor = users.nominator if school == tree.school_a else users.sibling
         person = None if unit else PersonFactory(unit=school, full_name=name)
         nomination = new_nomination(
             person=person, unit=unit, actor=actor, nominating_unit=school, fill=False
         )
-        return put(nomination, place, **extra)
+        return place(nomination, where, **extra)
 
     decision = Decision.objects.create(
         unit=tree.danang,
         number="15/QĐ-SGDĐT",
-        signed_on=D(2026, 5, 20),
+        signed_on=date(2026, 5, 20),
         issuer="Giám đốc Sở GDĐT Đà Nẵng",
     )
     made = SimpleNamespace(
@@ -107,7 +90,7 @@ def dossiers(new_nomination, tree, users, campaign):
         campaign=campaign,
         name="Năm học 2024 - 2025",
         kind="yearly",
-        opens_on=D(2024, 9, 1),
+        opens_on=date(2024, 9, 1),
         year=2025,
     )
     Nomination.objects.filter(pk=made.lan.pk).update(round=round_2025)
@@ -195,7 +178,7 @@ def test_commune_figures_cover_its_subtree_and_count_what_it_sent_up(tree, dossi
     assert registry_rows["initiative"] == (1, 0)
     readable = selectors.readable(figures)
     assert [e["name"] for e in readable["recognised"]] == ["Nguyễn Thị Ánh"]
-    assert readable["recognised"][0]["decision_date"] == D(2026, 5, 20)
+    assert readable["recognised"][0]["decision_date"] == date(2026, 5, 20)
     assert readable["registry_total"] == 5
 
 
@@ -233,7 +216,7 @@ def test_a_call_goes_to_the_writers_of_the_direct_sub_units(call, users, tree):
     # Moving the due date tells them once more, once.
     for _ in range(2):
         services.report_call_update(
-            actor=users.commune, call=call, due_on=D(2026, 9, 15), title=call.title
+            actor=users.commune, call=call, due_on=date(2026, 9, 15), title=call.title
         )
     assert Message.objects.filter(recipient=users.principal).count() == 2
     assert AuditEvent.objects.filter(action="report_call.update").count() == 1
@@ -248,7 +231,7 @@ def test_who_may_ask_and_what_is_refused(users, tree, clock, call):
         services.report_call_create(actor=users.commune, unit=tree.commune, year=2026, due_on=DUE)
     with pytest.raises(ReportError, match="Hạn gửi đã qua"):
         services.report_call_create(
-            actor=users.commune, unit=tree.commune, year=2027, due_on=D(2026, 3, 1)
+            actor=users.commune, unit=tree.commune, year=2027, due_on=date(2026, 3, 1)
         )
     with pytest.raises(ReportError, match="không có đơn vị trực thuộc"):  # nothing below B
         services.report_call_create(actor=users.sibling, unit=tree.school_b, year=2026, due_on=DUE)
@@ -311,7 +294,7 @@ def test_send_freezes_the_numbers_audits_and_tells_the_parent_once(
         write(report, users.principal, direction="Sửa sau khi gửi")
 
     # Later dossiers change the live numbers, never what was sent.
-    dossiers_after = put(Nomination.objects.get(pk=dossiers.dung.pk), "under_review@commune")
+    dossiers_after = place(Nomination.objects.get(pk=dossiers.dung.pk), "under_review@commune")
     assert dossiers_after.state == "under_review"
     report.refresh_from_db()
     assert report.snapshot["figures"]["totals"]["introduced"] == 5
@@ -319,7 +302,7 @@ def test_send_freezes_the_numbers_audits_and_tells_the_parent_once(
     frozen = selectors.report_view(report, live=False)
     assert frozen.figures["totals"]["introduced"] == 5
     assert not frozen.live
-    assert frozen.day == D(2026, 8, 20)
+    assert frozen.day == date(2026, 8, 20)
 
 
 def test_return_and_send_again(call, users, tree, dossiers):
@@ -511,7 +494,7 @@ def test_the_call_pages(client, users, tree, clock):
     edit = reverse("yearly:call_edit", args=[call.pk])
     client.post(edit, {"due_on": "15/09/2026", "title": call.title, "instructions": "Gửi sớm."})
     call.refresh_from_db()
-    assert call.due_on == D(2026, 9, 15)
+    assert call.due_on == date(2026, 9, 15)
     assert call.instructions == "Gửi sớm."
     client.force_login(users.principal)  # sees the call addressed to it, not its overview
     index = client.get(reverse("yearly:index")).content.decode()
@@ -719,7 +702,7 @@ def test_report_page_and_pdf_queries_do_not_grow_with_exemplars(
     def add(n):
         for i in range(n):
             person = PersonFactory(unit=tree.school_a, full_name=f"Giáo viên {i}")
-            put(new_nomination(person=person, fill=False), "under_review@commune")
+            place(new_nomination(person=person, fill=False), "under_review@commune")
             RecordFactory(person=person, year=2026, kind="title", title=title("LDTT"))
 
     add(1)
@@ -735,7 +718,7 @@ def test_closed_units_and_teams_are_not_asked(tree, users, clock):
         name="Phòng GDĐT cũ",
         level=UnitLevel.DISTRICT,
         parent=tree.danang,
-        valid_to=D(2025, 6, 30),
+        valid_to=date(2025, 6, 30),
     )
     call = services.report_call_create(actor=users.admin, unit=tree.danang, year=2026, due_on=DUE)
     assert [u.code for u in selectors.expected_units(call)] == ["X-HC"]
