@@ -53,10 +53,12 @@ class CampaignForm(OnceFormMixin, VersionedFormMixin, forms.ModelForm):
             "min_summary_words",
             "max_summary_words",
             "reminder_days",
+            "reminder_day_count",
             "requires_council_vote",
             "council_threshold_percent",
             "requires_public_consultation",
             "consultation_days",
+            "consultation_day_count",
             "registration_opens",
             "registration_closes",
         ]

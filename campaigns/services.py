@@ -42,10 +42,12 @@ COPIED_FIELDS = (
     "min_summary_words",
     "max_summary_words",
     "reminder_days",
+    "reminder_day_count",
     "requires_council_vote",
     "council_threshold_percent",
     "requires_public_consultation",
     "consultation_days",
+    "consultation_day_count",
 )
 
 
@@ -519,3 +521,33 @@ def registration_create(
     registration.save()
     audit(actor=actor, action="registration.create", target=registration, campaign=campaign.code)
     return registration
+
+
+# --- holiday calendar -------------------------------------------------------------------------
+@transaction.atomic
+def holidays_prefill(*, actor=None, years) -> int:
+    """Add the computed days off (and announced swapped working days) of `years`
+    (`workdays.computed_holidays`) where the calendar has no row for that date yet: an
+    administrator's edits are kept. Returns the number of rows added."""
+    from .models import Holiday
+    from .workdays import computed_holidays
+
+    if actor is not None and not actor.is_superuser:
+        raise PermissionDenied
+    rows = [row for year in years for row in computed_holidays(int(year))]
+    existing = set(
+        Holiday.objects.filter(date__in=[row.date for row in rows]).values_list("date", flat=True)
+    )
+    added = Holiday.objects.bulk_create(
+        Holiday(
+            date=row.date,
+            name=row.name,
+            kind=row.kind,
+            legal_basis=row.legal_basis,
+            is_day_off=row.is_day_off,
+        )
+        for row in rows
+        if row.date not in existing
+    )
+    audit(actor=actor, action="holidays.prefill", years=list(years), count=len(added))
+    return len(added)

@@ -153,6 +153,9 @@ class CampaignCreateView(LoginRequiredMixin, FormView):
             "council_threshold_percent": template.council_threshold_percent,
             "requires_public_consultation": template.requires_public_consultation,
             "consultation_days": template.consultation_days,
+            "consultation_day_count": template.consultation_day_count,
+            "reminder_days": template.reminder_days,
+            "reminder_day_count": template.reminder_day_count,
         }
 
     def form_valid(self, form):

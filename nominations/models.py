@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.enums import DayCount
 from core.validators import LONG_TEXT_MAX_CHARS
 from criteria.enums import NomineeCategory
 
@@ -423,6 +424,12 @@ class Consultation(models.Model):
     )
     opens_on = models.DateField(_("ngày bắt đầu"))
     closes_on = models.DateField(_("ngày kết thúc"))
+    # How the window was asked for: `days` days counted as `day_count` (campaigns.DayCount);
+    # shown beside the dates ("10 ngày làm việc"). Old rows: calendar days.
+    days = models.PositiveSmallIntegerField(_("số ngày công khai"), null=True, blank=True)
+    day_count = models.CharField(
+        _("cách tính số ngày"), max_length=16, choices=DayCount.choices, default=DayCount.CALENDAR
+    )
     note = models.TextField(
         _("thông báo kèm theo"), blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_CHARS)]
     )
@@ -430,6 +437,11 @@ class Consultation(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    @property
+    def length(self) -> int:
+        """The number of days asked for (calendar days for rows older than the field)."""
+        return self.days or (self.closes_on - self.opens_on).days + 1
 
     class Meta:
         verbose_name = _("đợt công khai, lấy ý kiến")
