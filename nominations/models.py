@@ -438,11 +438,6 @@ class Consultation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    @property
-    def length(self) -> int:
-        """The number of days asked for (calendar days for rows older than the field)."""
-        return self.days or (self.closes_on - self.opens_on).days + 1
-
     class Meta:
         verbose_name = _("đợt công khai, lấy ý kiến")
         verbose_name_plural = _("công khai, lấy ý kiến")
@@ -455,6 +450,11 @@ class Consultation(models.Model):
 
     def __str__(self):
         return f"{self.unit} {self.opens_on:%d/%m/%Y}–{self.closes_on:%d/%m/%Y}"
+
+    @property
+    def length(self) -> int:
+        """The number of days asked for (calendar days for rows older than the field)."""
+        return self.days or (self.closes_on - self.opens_on).days + 1
 
 
 class CommentKind(models.TextChoices):

@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 
 from accounts.security import client_ip
 from campaigns.models import Round
+from campaigns.workdays import describe_days
 from core.idempotency import once
 from core.views import LoadMixin
 from units.enums import Role
@@ -23,8 +24,6 @@ from ..forms import (
     PublicCommentForm,
     comment_token,
 )
-from campaigns.workdays import describe_days
-
 from ..services.consultation import consultation_comment_add, consultation_publish
 from .base import acting_unit
 

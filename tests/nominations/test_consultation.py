@@ -78,7 +78,6 @@ def test_a_state_level_title_needs_ten_working_days_even_in_calendar_days(
     at_province, users, campaign, clock
 ):
     from criteria.models import Title
-
     from nominations.models import Nomination
 
     Nomination.objects.filter(pk=at_province[0].pk).update(title=Title.objects.get(code="CSTD_TQ"))
