@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('nominations', '0004_text_limits'),
+        ('nominations', '0005_accepted_on_and_ground'),
     ]
 
     operations = [
