@@ -818,10 +818,8 @@ def _evaluate_version(rule, version, history, year, today) -> Outcome:
     if problems:
         return Outcome(
             RuleStatus.UNKNOWN,
-            _(
-                "Không đánh giá được điều kiện này: tham số của phiên bản từ %(date)s không hợp lệ "
-                "(%(problems)s). Hãy báo quản trị hệ thống sửa."
-            )
+            _("Không đánh giá được điều kiện này: tham số của phiên bản từ %(date)s không hợp lệ "
+              "(%(problems)s). Hãy báo quản trị hệ thống sửa.")
             % {"date": version.effective_from.strftime("%d/%m/%Y"), "problems": " ".join(problems)},
         )
     try:
