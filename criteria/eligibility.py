@@ -758,11 +758,12 @@ def _composite(history, params, year, day, *, any_of: bool):
             else RuleStatus.FAIL
         )
         joiner = _(" Hoặc: ")
-        # the nearest alternative says what is missing
+        # the nearest alternatives say what is missing: "cần … hoặc thiếu …"
         open_ = [o for o in outcomes if o.status != RuleStatus.PASS and o.missing]
-        nearest = min(open_, key=lambda o: o.shortfall or 99, default=None)
-        missing = nearest.missing if nearest and status != RuleStatus.PASS else ""
-        shortfall = nearest.shortfall if nearest and status != RuleStatus.PASS else None
+        shortfall = min((o.shortfall or 1 for o in open_), default=None)
+        nearest = [o.missing for o in open_ if (o.shortfall or 1) == shortfall]
+        missing = _(" hoặc ").join(nearest) if status != RuleStatus.PASS else ""
+        shortfall = shortfall if status != RuleStatus.PASS else None
     else:
         status = (
             RuleStatus.FAIL
@@ -818,8 +819,10 @@ def _evaluate_version(rule, version, history, year, today) -> Outcome:
     if problems:
         return Outcome(
             RuleStatus.UNKNOWN,
-            _("Không đánh giá được điều kiện này: tham số của phiên bản từ %(date)s không hợp lệ "
-              "(%(problems)s). Hãy báo quản trị hệ thống sửa.")
+            _(
+                "Không đánh giá được điều kiện này: tham số của phiên bản từ %(date)s không hợp lệ "
+                "(%(problems)s). Hãy báo quản trị hệ thống sửa."
+            )
             % {"date": version.effective_from.strftime("%d/%m/%Y"), "problems": " ".join(problems)},
         )
     try:

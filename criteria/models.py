@@ -299,7 +299,8 @@ class RuleVersion(models.Model):
         from .params import params_problems
 
         if self.rule_id:
-            problems = params_problems(self.rule.rule_type, self.params)
+            codes = set(Title.objects.values_list("code", flat=True))
+            problems = params_problems(self.rule.rule_type, self.params, title_codes=codes)
             if problems:
                 raise ValidationError({"params": problems})
 

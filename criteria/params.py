@@ -76,7 +76,7 @@ def params_problems(rule_type, params, *, title_codes=None, depth=0) -> list[str
     `title_codes` (the catalogue's codes) also checks that named titles exist."""
     problems: list[str] = []
     if not isinstance(params, dict):
-        return [_("Tham số phải là một đối tượng JSON, ví dụ {\"years\": 3}.")]
+        return [_('Tham số phải là một đối tượng JSON, ví dụ {"years": 3}.')]
     try:
         kind = RuleType(rule_type)
     except ValueError:

@@ -1,6 +1,7 @@
 """What follows a transition besides the dossier's own row: the registry entry of a recognition
-or revocation (written by the registry's own services), the eligibility the guards found,
-the day the deciding unit received the dossier, the notices. The public honour board's cache listens for recognitions itself (reporting).
+or revocation (written by the registry's own services), the eligibility the guards found, the
+day the deciding unit received the dossier, the notices. The public honour board's cache
+listens for recognitions itself (reporting).
 
 The transition table (workflow.py) names these per row and `services.transition.transition` runs
 them inside its transaction, after the dossier and its timeline entry are saved; nothing else

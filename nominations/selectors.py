@@ -131,9 +131,7 @@ def eligibility(nomination: Nomination, *, on_date=None):
         nomination.campaign.rule_links.filter(rule__applies_to__in=[kind, NomineeKind.BOTH])
     )
     rules = list(
-        rules_with_versions(
-            nomination.title.rules.filter(applies_to__in=[kind, NomineeKind.BOTH])
-        )
+        rules_with_versions(nomination.title.rules.filter(applies_to__in=[kind, NomineeKind.BOTH]))
     )
     linked = [link.rule_id for link in campaign_links if link.rule_id not in {r.pk for r in rules}]
     rules += list(rules_with_versions().filter(pk__in=linked))
