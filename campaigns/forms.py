@@ -54,7 +54,7 @@ class CampaignForm(OnceFormMixin, VersionedFormMixin, forms.ModelForm):
             "min_summary_words",
             "max_summary_words",
             "reminder_days",
-            "reminder_day_count",
+            "deadline_day_count",
             "requires_council_vote",
             "council_threshold_percent",
             "requires_public_consultation",

@@ -92,11 +92,15 @@ class Campaign(models.Model):
         ],
         help_text=_("Ví dụ 7,3,1: nhắc các đơn vị chưa gửi đủ hồ sơ 7, 3 và 1 ngày trước hạn."),
     )
-    reminder_day_count = models.CharField(
-        _("cách tính số ngày nhắc trước hạn"),
+    deadline_day_count = models.CharField(
+        _("đếm số ngày đến hạn chót theo"),
         max_length=16,
         choices=DayCount.choices,
         default=DayCount.CALENDAR,
+        help_text=_(
+            "Dùng cho thư nhắc hạn và số ngày còn lại ghi trên hàng chờ xét, bảng điều khiển và "
+            "chuỗi xét."
+        ),
     )
     requires_council_vote = models.BooleanField(_("cần hội đồng bỏ phiếu"), default=False)
     council_threshold_percent = models.DecimalField(

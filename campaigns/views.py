@@ -25,6 +25,7 @@ from units.session import active_membership
 
 from . import selectors, services
 from .chain import ChainError, chain_preview
+from .enums import DayCount
 from .forms import (
     CampaignForm,
     CampaignRuleForm,
@@ -155,7 +156,7 @@ class CampaignCreateView(LoginRequiredMixin, FormView):
             "consultation_days": template.consultation_days,
             "consultation_day_count": template.consultation_day_count,
             "reminder_days": template.reminder_days,
-            "reminder_day_count": template.reminder_day_count,
+            "deadline_day_count": template.deadline_day_count,
         }
 
     def form_valid(self, form):
@@ -380,6 +381,13 @@ class QuarterlyView(ManagedCampaignMixin, FormView):
 
     def get_initial(self):
         return {"year": self.campaign.period_start.year}
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["gap_days"].label = _("Mỗi cấp trên có thêm bao nhiêu %(kind)s") % {
+            "kind": DayCount(self.campaign.deadline_day_count).label.lower()
+        }
+        return form
 
     def form_valid(self, form):
         data = form.cleaned_data

@@ -134,18 +134,42 @@ def window_end(start: datetime.date, days: int, day_count: str) -> datetime.date
         day += datetime.timedelta(days=1)
 
 
-def days_between(start: datetime.date, end: datetime.date, day_count: str) -> int:
+def days_between(
+    start: datetime.date, end: datetime.date, day_count: str, calendar: "WorkCalendar" = None
+) -> int:
     """Days from `start` to `end`, as a reminder counts them: calendar days, or the working days
-    after `start` up to and including `end` (negative when `end` is past)."""
+    after `start` up to and including `end` (negative when `end` is past). `calendar` may bring
+    the days off already read (it must span both dates)."""
     if day_count == DayCount.CALENDAR or end == start:
         return (end - start).days
     if end < start:
-        return -days_between(end, start, day_count)
-    calendar = WorkCalendar(start, end)
+        return -days_between(end, start, day_count, calendar)
+    if calendar is None or not (calendar.start <= start and end <= calendar.end):
+        calendar = WorkCalendar(start, end)
     return sum(
         calendar.is_working_day(start + datetime.timedelta(days=i))
         for i in range(1, (end - start).days + 1)
     )
+
+
+class DaysLeft:
+    """Days left from `today` to deadlines, counted as `day_count`. Give it the deadlines a page
+    shows (`days`) and it reads the days off once for all of them; a deadline outside costs one
+    more query."""
+
+    def __init__(self, today: datetime.date, day_count: str, days=()):
+        self.today, self.day_count, self._memo = today, day_count, {}
+        days = [d for d in days if d is not None]
+        self.calendar = None
+        if day_count == DayCount.WORKING and days:
+            self.calendar = WorkCalendar(min(today, *days), max(today, *days))
+
+    def __call__(self, day: datetime.date | None) -> int | None:
+        if day is None:
+            return None
+        if day not in self._memo:
+            self._memo[day] = days_between(self.today, day, self.day_count, self.calendar)
+        return self._memo[day]
 
 
 def describe_days(days: int, day_count: str) -> str:

@@ -118,7 +118,7 @@ def _round_level_notices(round_, deadline, extensions, today) -> list[Notice]:
             continue
         name, day = units[unit_id]
         if day not in days_left_by_day:  # units with an extension have their own day
-            days_left_by_day[day] = days_between(today, day, campaign.reminder_day_count)
+            days_left_by_day[day] = days_between(today, day, campaign.deadline_day_count)
         days_left = days_left_by_day[day]
         offset = due_offset(days_left, offsets)
         overdue = -OVERDUE_CATCH_UP_DAYS <= days_left <= -1
@@ -130,7 +130,7 @@ def _round_level_notices(round_, deadline, extensions, today) -> list[Notice]:
             "campaign": campaign.name,
             "day": _day(day),
             "n": days_left,
-            "left": describe_days(max(days_left, 0), campaign.reminder_day_count),
+            "left": describe_days(max(days_left, 0), campaign.deadline_day_count),
             "sent": sent.get(unit_id, 0),
             "target": target,
             "waiting": waiting.get(unit_id, 0),

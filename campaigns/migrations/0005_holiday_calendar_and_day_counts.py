@@ -64,8 +64,8 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='campaign',
-            name='reminder_day_count',
-            field=models.CharField(choices=[('working', 'Ngày làm việc'), ('calendar', 'Ngày (theo lịch)')], default='calendar', max_length=16, verbose_name='cách tính số ngày nhắc trước hạn'),
+            name='deadline_day_count',
+            field=models.CharField(choices=[('working', 'Ngày làm việc'), ('calendar', 'Ngày (theo lịch)')], default='calendar', help_text='Dùng cho thư nhắc hạn và số ngày còn lại ghi trên hàng chờ xét, bảng điều khiển và chuỗi xét.', max_length=16, verbose_name='đếm số ngày đến hạn chót theo'),
         ),
         migrations.AlterField(
             model_name='campaign',

@@ -85,7 +85,7 @@ def test_create_from_template_then_configure_in_pages(client, admin_dn, tree):
             "report_template": "short",
             "min_summary_words": 1000,
             "reminder_days": "10, 3,1",
-            "reminder_day_count": "working",
+            "deadline_day_count": "working",
             "council_threshold_percent": 50,
             "consultation_days": 10,
             "consultation_day_count": "working",
@@ -95,7 +95,7 @@ def test_create_from_template_then_configure_in_pages(client, admin_dn, tree):
     campaign = Campaign.objects.get(code="DN-Q-2026")
     assert campaign.criteria_links.count() == 2
     assert campaign.reminder_offsets == [10, 3, 1]
-    assert (campaign.reminder_day_count, campaign.consultation_day_count) == ("working", "working")
+    assert (campaign.deadline_day_count, campaign.consultation_day_count) == ("working", "working")
     detail = client.get(reverse("campaigns:detail", args=[campaign.code])).content.decode()
     assert "10, 3,1 · ngày làm việc" in detail
 

@@ -76,3 +76,22 @@ def test_days_between_counts_working_days_for_reminders():
 def test_every_window_says_how_it_counts():
     assert describe_days(10, DayCount.WORKING) == "10 ngày làm việc"
     assert describe_days(9, DayCount.CALENDAR) == "9 ngày"
+
+
+def test_quarterly_deadlines_step_up_in_the_campaigns_days():
+    from campaigns.services import quarterly_plan
+
+    def plan(day_count):
+        [quarter] = quarterly_plan(
+            year=2026,
+            deadline_day=24,
+            levels=["school", "commune", "province"],
+            gap_days=3,
+            quarters=[1],
+            day_count=day_count,
+        )
+        return list(quarter["deadlines"].values())
+
+    # Friday 24/4/2026; in working days 27/4 (Hùng Kings' day taken), 30/4 and 1/5 are skipped.
+    assert plan(DayCount.CALENDAR) == [D(2026, 4, 24), D(2026, 4, 27), D(2026, 4, 30)]
+    assert plan(DayCount.WORKING) == [D(2026, 4, 24), D(2026, 5, 4), D(2026, 5, 7)]
