@@ -40,6 +40,14 @@ def test_principal_reviews_the_year_and_creates_draft_dossiers(
                 page.set_viewport_size({"width": 390, "height": 844})
                 page.screenshot(path=f"{SHOTS}/review-vi-390.png", full_page=True)
                 page.set_viewport_size({"width": 1366, "height": 900})
+                page.get_by_role("button", name="English").click()
+                expect(page.get_by_role("heading", level=1)).to_contain_text("Year-end review")
+                page.screenshot(path=f"{SHOTS}/review-en-1366.png", full_page=True)
+                page.set_viewport_size({"width": 390, "height": 844})
+                page.screenshot(path=f"{SHOTS}/review-en-390.png", full_page=True)
+                page.set_viewport_size({"width": 1366, "height": 900})
+                page.get_by_role("button", name="Tiếng Việt").click()
+                expect(page.get_by_role("heading", level=1)).to_contain_text("Bình xét")
 
             # Leave out one teacher's LĐTT, then create the rest in one action.
             left_out = school["good"][0]
