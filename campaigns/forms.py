@@ -98,8 +98,7 @@ class CampaignForm(OnceFormMixin, VersionedFormMixin, forms.ModelForm):
             # The authority matrix: the unit running the campaign decides its dossiers, so it
             # must be allowed to grant every title it offers.
             problems = [
-                authority_problem(title=title, unit=owner, day=day)
-                for title in cleaned["titles"]
+                authority_problem(title=title, unit=owner, day=day) for title in cleaned["titles"]
             ]
             for problem in filter(None, problems):
                 self.add_error("titles", problem)

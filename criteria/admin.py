@@ -1,6 +1,7 @@
 """Django admin for system administrators: the title catalogue, rules and criteria templates."""
 
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -71,6 +72,7 @@ class LegalTextAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
     readonly_fields = ["verified_by", "verified_at"]
     actions = ["confirm"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(boolean=True, description=_("đã xác minh"))
     def verified(self, obj):

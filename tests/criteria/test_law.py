@@ -14,7 +14,6 @@ from criteria.eligibility import Facts, evaluate_rules, evaluate_title, members_
 from criteria.enums import RuleStatus, RuleType, Severity
 from criteria.models import EligibilityRule, RuleVersion
 from tests.factories import PersonFactory, RecordFactory, UnitFactory, title
-from units.enums import UnitLevel
 from units.models import Placement
 
 pytestmark = pytest.mark.django_db
