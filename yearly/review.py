@@ -152,6 +152,8 @@ def unit_review(unit: Unit, year: int, *, today: datetime.date | None = None) ->
                 row.research.append(_describe(record))
             elif record.kind == RecordKind.DISCIPLINE:
                 row.discipline.append(record.get_discipline_level_display() or _describe(record))
+            elif record.kind == RecordKind.DISCIPLINE_REVIEW:
+                row.discipline.append(record.get_kind_display())
         rows.append(row)
     for code in INDIVIDUAL_TITLES:
         if code not in titles:

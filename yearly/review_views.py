@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +17,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from campaigns.models import Round
+from core.audit import audit
 from core.exports import workbook_response
 from core.views import LoadMixin
 from nominations.selectors import campaigns_open_to
@@ -38,6 +40,9 @@ class ReviewStartView(LoginRequiredMixin, View):
     unit first) for the school year just ended."""
 
     def get(self, request):
+        code, year = request.GET.get("don_vi"), request.GET.get("nam", "")
+        if code and year.isdigit() and len(year) == 4:  # the page's own year picker
+            return redirect("yearly:review", code=code, year=int(year))
         active = active_membership(request)
         memberships = [active] if active and active.role == Role.APPROVER else []
         memberships += [m for m in memberships_of(request.user) if m.role == Role.APPROVER]
@@ -79,7 +84,7 @@ class UnitReviewView(LoginRequiredMixin, LoadMixin, TemplateView):
             raise PermissionDenied
         self.year = int(year)
         if not 2000 <= self.year <= default_year() + 1:
-            raise PermissionDenied
+            raise Http404
         self.review = unit_review(self.unit, self.year)
         campaigns = campaigns_open_to(request.user, self.unit)
         self.rounds = (
@@ -132,6 +137,9 @@ class UnitReviewView(LoginRequiredMixin, LoadMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
     def export(self):
+        audit(
+            actor=self.request.user, action="yearly.review_export", target=self.unit, year=self.year
+        )
         review = self.review
         codes = [v.code for v in (review.members[0].verdicts if review.members else [])]
         people = tablib.Dataset(

@@ -106,6 +106,12 @@ def test_only_the_units_leader_sees_the_page(client, school, users, clock):
     text = page.content.decode()
     assert "Tốt 000" in text
     assert "Suýt đạt" in text
+    # The page's year picker goes through the start page.
+    picked = client.get(
+        reverse("yearly:review_start"), {"don_vi": school["unit"].code, "nam": 2024}
+    )
+    assert picked["Location"] == reverse("yearly:review", args=[school["unit"].code, 2024])
+    assert client.get(reverse("yearly:review", args=[school["unit"].code, 1999])).status_code == 404
     start = client.get(reverse("yearly:review_start"))
     assert start["Location"].startswith(
         reverse("yearly:review", args=[school["unit"].code, 0])[:-2]
