@@ -132,6 +132,19 @@ def seed(*, nodes, pks, actor, write):
             h = zlib.crc32(f"{code}/{year}".encode())
             showcase = code == "GL-THPT001" and year in (2022, 2024)  # passes the Gia Lai rule
             title = "TTLDXS" if h % 4 == 0 or showcase else "TTLDTT" if h % 10 < 8 else None
+            # the school's own yearly rating, which the collective titles require
+            rating = {"TTLDXS": Rating.EXCELLENT, "TTLDTT": Rating.GOOD}.get(
+                title, Rating.COMPLETED
+            )
+            records.append(
+                AchievementRecord(
+                    unit_id=pk,
+                    year=year,
+                    kind=RecordKind.RATING,
+                    rating=rating,
+                    source=RecordSource.IMPORTED,
+                )
+            )
             if title:
                 records.append(
                     AchievementRecord(

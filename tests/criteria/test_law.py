@@ -233,6 +233,25 @@ def test_ttldxs_refused_when_rated_only_good_or_below_70_percent(school, day):
     assert found["TTLDXS_TY_LE_LDTT"].missing == "cần thêm 1 người đạt LĐTT để đạt từ 70%"
 
 
+def test_ttldxs_refused_without_a_cstdcs_with_a_member_not_completing_or_disciplined(school, day):
+    people = staff(school, 10)
+    _ldtt(people, 2025, 8)
+    rec(school, 2025, "rating", rating="excellent")
+    found = verdicts("TTLDXS", school, 2025, day)
+    assert found["TTLDXS_CO_CSTDCS"].status == RuleStatus.FAIL
+    assert found["TTLDXS_CO_CSTDCS"].missing == "cần thêm 1 người đạt CSTĐCS"
+    rec(people[0], 2025, "title", title="CSTDCS")
+    assert status("TTLDXS", school, 2025, day) == RuleStatus.PASS
+    people[9].achievements.filter(kind="rating").update(rating="not_completed")
+    assert verdicts("TTLDXS", school, 2025, day)["TTLDXS_HOAN_THANH"].status == RuleStatus.FAIL
+    people[9].achievements.filter(kind="rating").update(rating="completed")
+    rec(people[9], 2025, "discipline", discipline_level="warning")
+    assert verdicts("TTLDXS", school, 2025, day)["TTLDXS_KY_LUAT"].status == RuleStatus.FAIL
+    # a reprimand is below the threshold of the law
+    people[9].achievements.filter(kind="discipline").update(discipline_level="reprimand")
+    assert status("TTLDXS", school, 2025, day) == RuleStatus.PASS
+
+
 # --- members as they were in the assessed year ------------------------------------------------
 def test_staff_hired_after_the_assessed_year_do_not_change_it(school):
     people = staff(school, 5, joined=D(2019, 9, 1))
