@@ -19,7 +19,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
         "--only",
-        choices=["report", "import", "bundle", "dashboard", "honour", "pages", "load", "sweep"],
+        choices=[
+            "report",
+            "import",
+            "bundle",
+            "dashboard",
+            "honour",
+            "pages",
+            "review",
+            "load",
+            "sweep",
+        ],
         action="append",
     )
     parser.add_argument("--quick", action="store_true", help="fewer repeats and rows (smoke run)")
@@ -31,7 +41,7 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from . import bundle, dashboard, honour, imports, load, pages, report, sweep
+    from . import bundle, dashboard, honour, imports, load, pages, report, review, sweep
     from .harness import throwaway_database
 
     chosen = args.only or [
@@ -41,6 +51,7 @@ def main() -> None:
         "dashboard",
         "honour",
         "pages",
+        "review",
         "load",
         "sweep",
     ]
@@ -60,6 +71,8 @@ def main() -> None:
         "pages": lambda: pages.run(
             scale="demo" if args.quick else "province", repeat=3 if args.quick else 15
         ),
+        # The year-end review of a 200-staff school against the school's unit page.
+        "review": lambda: review.run(repeat=3 if args.quick else 9),
         # gunicorn and a Celery worker under locust at the deadline (PostgreSQL only).
         "load": lambda: load.run(scale="demo" if args.quick else "province", quick=args.quick),
         # Last: it grows the database to the national tree (about 3 minutes of seeding).

@@ -189,10 +189,21 @@ def _sweep(r) -> Iterator[str]:
     )
 
 
+def _review(r) -> Iterator[str]:
+    yield _row(
+        f"Year-end review of a {r['staff']}-staff school",
+        _s(r["review_s"]),
+        f"the school's unit page {_s(r['baseline_s'])}",
+        _ratio(r["ratio"]),
+        r["queries"],
+    )
+
+
 SECTIONS = {
     "pages": _pages,
     "load": _load,
     "honour": _honour,
+    "review": _review,
     "dashboard": _dashboard,
     "report": _report,
     "bundle": _bundle,

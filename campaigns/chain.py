@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from criteria.selectors import granting_levels
 from units.models import Unit, UnitMove
 
-from .selectors import days_left, deadline_for, rounds_of
+from .selectors import deadline_for, rounds_of
+from .workdays import DaysLeft
 
 
 class ChainError(ValueError):
@@ -119,6 +120,13 @@ def chain_preview(campaign, unit: Unit, *, title, today) -> tuple[list[Unit], li
     rounds = list(rounds_of(campaign))
     chains = chains_on_days(unit, campaign=campaign, days={r.opens_on for r in rounds}, title=title)
     rows = []
+    # Days left as the campaign counts them; the days off of all its deadlines in one query.
+    left = DaysLeft(
+        today,
+        campaign.deadline_day_count,
+        [d.deadline for r in rounds for d in r.deadlines.all()]
+        + [e.deadline for r in rounds for e in r.extensions.all()],
+    )
     for round_ in rounds:
         units = chains[round_.opens_on]
         if isinstance(units, ChainError):
@@ -131,7 +139,8 @@ def chain_preview(campaign, unit: Unit, *, title, today) -> tuple[list[Unit], li
                 {
                     "unit": step,
                     "day": day,
-                    "days_left": days_left(day, today=today) if day else None,
+                    "days_left": left(day),
+                    "day_count": campaign.deadline_day_count,
                     "from": source if source != step else None,
                 }
             )

@@ -19,3 +19,20 @@ class RoundKind(models.TextChoices):
 class ReportTemplate(models.TextChoices):
     OFFICIAL = "official", _("Báo cáo thành tích theo mẫu của Nghị định")
     SHORT = "short", _("Tóm tắt thành tích (khoảng 1.000 từ) và bảng mô hình, công trình")
+
+
+class DayCount(models.TextChoices):
+    """How a window or an offset the portal computes counts its days."""
+
+    WORKING = "working", _("Ngày làm việc")
+    CALENDAR = "calendar", _("Ngày (theo lịch)")
+
+
+class HolidayKind(models.TextChoices):
+    """Why a day is off (or, for SWAPPED_WORKDAY, why a weekend day is worked)."""
+
+    FIXED = "fixed", _("Ngày lễ theo dương lịch (Bộ luật Lao động)")
+    LUNAR = "lunar", _("Ngày lễ, tết theo âm lịch (Bộ luật Lao động)")
+    COMPENSATORY = "compensatory", _("Nghỉ bù (ngày lễ trùng ngày nghỉ hằng tuần)")
+    ANNOUNCED = "announced", _("Nghỉ theo thông báo của Chính phủ (hoán đổi, bổ sung)")
+    SWAPPED_WORKDAY = "swapped_workday", _("Làm bù vào ngày nghỉ hằng tuần")

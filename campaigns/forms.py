@@ -54,10 +54,12 @@ class CampaignForm(OnceFormMixin, VersionedFormMixin, forms.ModelForm):
             "min_summary_words",
             "max_summary_words",
             "reminder_days",
+            "deadline_day_count",
             "requires_council_vote",
             "council_threshold_percent",
             "requires_public_consultation",
             "consultation_days",
+            "consultation_day_count",
             "registration_opens",
             "registration_closes",
         ]
@@ -67,8 +69,14 @@ class CampaignForm(OnceFormMixin, VersionedFormMixin, forms.ModelForm):
         }
         widgets["description"] = forms.Textarea(attrs={"rows": 3})
 
+    # How days count: a form posted without them (an older page, a script) keeps what the
+    # campaign has, or the model's default for a new one.
+    DAY_COUNT_FIELDS = ("consultation_day_count", "deadline_day_count")
+
     def __init__(self, *args, owner_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in self.DAY_COUNT_FIELDS:
+            self.fields[name].required = False
         if owner_choices is not None:
             self.fields["owner_unit"] = forms.ModelChoiceField(
                 label=_("Đơn vị chủ trì"), queryset=owner_choices, empty_label=None
@@ -87,6 +95,20 @@ class CampaignForm(OnceFormMixin, VersionedFormMixin, forms.ModelForm):
         # Blank keeps the campaign's (or the default) maximum: older forms and scripts omit it.
         self.fields["max_summary_words"].required = False
         self.helper = _helper(_("Lưu"))
+
+    def _day_count(self, name):
+        value = self.cleaned_data.get(name)
+        if value:
+            return value
+        if self.instance.pk:
+            return getattr(self.instance, name)
+        return Campaign._meta.get_field(name).default
+
+    def clean_consultation_day_count(self):
+        return self._day_count("consultation_day_count")
+
+    def clean_deadline_day_count(self):
+        return self._day_count("deadline_day_count")
 
     def clean(self):
         cleaned = super().clean()

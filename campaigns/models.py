@@ -17,7 +17,7 @@ from core.validators import DEFAULT_MAX_SUMMARY_WORDS, LONG_TEXT_MAX_CHARS
 from criteria.enums import NomineeCategory, Severity
 from units.enums import UnitLevel
 
-from .enums import CampaignStatus, ReportTemplate, RoundKind
+from .enums import CampaignStatus, DayCount, HolidayKind, ReportTemplate, RoundKind
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
@@ -92,6 +92,16 @@ class Campaign(models.Model):
         ],
         help_text=_("Ví dụ 7,3,1: nhắc các đơn vị chưa gửi đủ hồ sơ 7, 3 và 1 ngày trước hạn."),
     )
+    deadline_day_count = models.CharField(
+        _("đếm số ngày đến hạn chót theo"),
+        max_length=16,
+        choices=DayCount.choices,
+        default=DayCount.CALENDAR,
+        help_text=_(
+            "Dùng cho thư nhắc hạn và số ngày còn lại ghi trên hàng chờ xét, bảng điều khiển và "
+            "chuỗi xét."
+        ),
+    )
     requires_council_vote = models.BooleanField(_("cần hội đồng bỏ phiếu"), default=False)
     council_threshold_percent = models.DecimalField(
         _("tỷ lệ phiếu đồng ý cần đạt (%)"),
@@ -103,7 +113,17 @@ class Campaign(models.Model):
     requires_public_consultation = models.BooleanField(
         _("cần công khai, lấy ý kiến"), default=False
     )
-    consultation_days = models.PositiveSmallIntegerField(_("số ngày công khai"), default=9)
+    consultation_days = models.PositiveSmallIntegerField(_("số ngày công khai"), default=10)
+    consultation_day_count = models.CharField(
+        _("cách tính số ngày công khai"),
+        max_length=16,
+        choices=DayCount.choices,
+        default=DayCount.WORKING,
+        help_text=_(
+            "Danh hiệu cấp Nhà nước phải công khai ít nhất 10 ngày làm việc (Nghị định "
+            "152/2025/NĐ-CP, Điều 60)."
+        ),
+    )
     registration_opens = models.DateField(_("mở đăng ký thi đua"), null=True, blank=True)
     registration_closes = models.DateField(_("hạn đăng ký thi đua"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -406,3 +426,34 @@ class Registration(models.Model):
     @property
     def nominee(self):
         return self.person or self.nominee_unit
+
+
+class Holiday(models.Model):
+    """One day off for public servants (or, with `is_day_off` false, a weekend day worked in
+    exchange), with its legal basis. Saturdays and Sundays are off without a row. Prefilled from
+    the Labour Code by `services.holidays_prefill`; each year's government announcement is entered
+    as edits by the system administrator (Django admin)."""
+
+    date = models.DateField(_("ngày"), unique=True)
+    name = models.CharField(_("tên ngày nghỉ"), max_length=160)
+    kind = models.CharField(_("loại"), max_length=16, choices=HolidayKind.choices)
+    is_day_off = models.BooleanField(
+        _("là ngày nghỉ"),
+        default=True,
+        help_text=_("Bỏ chọn khi đây là thứ Bảy, Chủ nhật phải đi làm bù."),
+    )
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=255)
+    is_verified = models.BooleanField(
+        _("đã đối chiếu với văn bản"),
+        default=False,
+        help_text=_("Ngày điền sẵn theo tính toán cần đối chiếu với thông báo nghỉ lễ hằng năm."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("ngày nghỉ lễ, tết")
+        verbose_name_plural = _("lịch nghỉ lễ, tết")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} {self.name}"

@@ -97,10 +97,6 @@ def closes_at(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
 
 
-def days_left(day: datetime.date, *, today=None) -> int:
-    return (day - (today or timezone.localdate())).days
-
-
 def rounds_of(campaign: Campaign) -> QuerySet[Round]:
     return campaign.rounds.prefetch_related("deadlines", "quotas", "extensions__unit")
 

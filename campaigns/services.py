@@ -21,7 +21,7 @@ from criteria.services import criteria_set_freeze, template_of
 from units.enums import LEVEL_RANK, UnitLevel
 from units.models import Person, Unit
 
-from .enums import CampaignStatus, RoundKind
+from .enums import CampaignStatus, DayCount, RoundKind
 from .models import (
     Campaign,
     CampaignCriteriaSet,
@@ -34,6 +34,7 @@ from .models import (
     RoundDeadline,
 )
 from .selectors import campaign_levels, deadline_for
+from .workdays import window_end
 
 COPIED_FIELDS = (
     "description",
@@ -42,10 +43,12 @@ COPIED_FIELDS = (
     "min_summary_words",
     "max_summary_words",
     "reminder_days",
+    "deadline_day_count",
     "requires_council_vote",
     "council_threshold_percent",
     "requires_public_consultation",
     "consultation_days",
+    "consultation_day_count",
 )
 
 
@@ -336,11 +339,26 @@ def round_save(
 
 
 def quarterly_plan(
-    *, year: int, deadline_day: int, levels: list[str], gap_days: int, quarters=(1, 2, 3, 4)
+    *,
+    year: int,
+    deadline_day: int,
+    levels: list[str],
+    gap_days: int,
+    quarters=(1, 2, 3, 4),
+    day_count: str = DayCount.CALENDAR,
 ) -> list[dict]:
     """Quarterly rounds whose lowest level's deadline is day `deadline_day` of the first month of
     the next quarter (the fourth quarter's falls in January of the next year); each level above
-    gets `gap_days` more than the one below."""
+    gets `gap_days` more than the one below, counted as `day_count` (the campaign's
+    `deadline_day_count`)."""
+
+    def later(first, days):
+        if days == 0:
+            return first
+        if day_count == DayCount.WORKING:
+            return window_end(first + datetime.timedelta(days=1), days, DayCount.WORKING)
+        return first + datetime.timedelta(days=days)
+
     plan = []
     for quarter in quarters:
         opens = datetime.date(year, 3 * (quarter - 1) + 1, 1)
@@ -349,9 +367,7 @@ def quarterly_plan(
             month, deadline_year = month - 12, year + 1
         day = min(deadline_day, calendar.monthrange(deadline_year, month)[1])
         first = datetime.date(deadline_year, month, day)
-        deadlines = {
-            level: first + datetime.timedelta(days=gap_days * i) for i, level in enumerate(levels)
-        }
+        deadlines = {level: later(first, gap_days * i) for i, level in enumerate(levels)}
         plan.append(
             {
                 "name": _("Quý %(q)s/%(y)s") % {"q": quarter, "y": year},
@@ -373,7 +389,12 @@ def rounds_generate_quarterly(
     levels = campaign_levels(campaign, on=datetime.date(year, 1, 1))
     rounds = []
     for item in quarterly_plan(
-        year=year, deadline_day=deadline_day, levels=levels, gap_days=gap_days, quarters=quarters
+        year=year,
+        deadline_day=deadline_day,
+        levels=levels,
+        gap_days=gap_days,
+        quarters=quarters,
+        day_count=campaign.deadline_day_count,
     ):
         deadlines = item.pop("deadlines")
         rounds.append(round_save(actor=actor, campaign=campaign, deadlines=deadlines, **item))
@@ -519,3 +540,33 @@ def registration_create(
     registration.save()
     audit(actor=actor, action="registration.create", target=registration, campaign=campaign.code)
     return registration
+
+
+# --- holiday calendar -------------------------------------------------------------------------
+@transaction.atomic
+def holidays_prefill(*, actor=None, years) -> int:
+    """Add the computed days off (and announced swapped working days) of `years`
+    (`workdays.computed_holidays`) where the calendar has no row for that date yet: an
+    administrator's edits are kept. Returns the number of rows added."""
+    from .models import Holiday
+    from .workdays import computed_holidays
+
+    if actor is not None and not actor.is_superuser:
+        raise PermissionDenied
+    rows = [row for year in years for row in computed_holidays(int(year))]
+    existing = set(
+        Holiday.objects.filter(date__in=[row.date for row in rows]).values_list("date", flat=True)
+    )
+    added = Holiday.objects.bulk_create(
+        Holiday(
+            date=row.date,
+            name=row.name,
+            kind=row.kind,
+            legal_basis=row.legal_basis,
+            is_day_off=row.is_day_off,
+        )
+        for row in rows
+        if row.date not in existing
+    )
+    audit(actor=actor, action="holidays.prefill", years=list(years), count=len(added))
+    return len(added)

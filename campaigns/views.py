@@ -25,6 +25,7 @@ from units.session import active_membership
 
 from . import selectors, services
 from .chain import ChainError, chain_preview
+from .enums import DayCount
 from .forms import (
     CampaignForm,
     CampaignRuleForm,
@@ -153,6 +154,9 @@ class CampaignCreateView(LoginRequiredMixin, FormView):
             "council_threshold_percent": template.council_threshold_percent,
             "requires_public_consultation": template.requires_public_consultation,
             "consultation_days": template.consultation_days,
+            "consultation_day_count": template.consultation_day_count,
+            "reminder_days": template.reminder_days,
+            "deadline_day_count": template.deadline_day_count,
         }
 
     def form_valid(self, form):
@@ -377,6 +381,13 @@ class QuarterlyView(ManagedCampaignMixin, FormView):
 
     def get_initial(self):
         return {"year": self.campaign.period_start.year}
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["gap_days"].label = _("Mỗi cấp trên có thêm bao nhiêu %(kind)s") % {
+            "kind": DayCount(self.campaign.deadline_day_count).label.lower()
+        }
+        return form
 
     def form_valid(self, form):
         data = form.cleaned_data

@@ -180,6 +180,12 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # A bundle whose builder has not reported progress for this long lost its worker: the periodic
 # requeue (or a redelivered task) builds it again; a live build is never built twice.
 BUNDLE_STALE_SECONDS = env.int("BUNDLE_STALE_SECONDS", default=120)
+
+# Public consultation of nominees for state-level awards (orders, state honorary titles, and in
+# practice CSTĐ toàn quốc and the Prime Minister's Bằng khen) lasts at least 10 working days
+# before the council meets (Decree 98/2023 Art. 46(2), Decree 152/2025 Art. 60(3)).
+CONSULTATION_STATE_TITLES = ("CSTD_TQ", "BK_TTG", "NGUT", "NGND")
+CONSULTATION_STATE_MIN_WORKING_DAYS = 10
 # Claimed one-time form tokens (core.idempotency) older than this are purged daily.
 FORM_TOKEN_DAYS = env.int("FORM_TOKEN_DAYS", default=7)
 # A printed document whose HTML holds more than this many characters (embedded photos not

@@ -7,6 +7,7 @@ from django.core import signing
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.enums import DayCount
 from core.concurrency import VersionedFormMixin
 from core.forms import (
     BoundedDateField,
@@ -317,6 +318,7 @@ class ConsultationForm(OnceFormMixin, forms.Form):
     )
     opens_on = BoundedDateField(label=_("Công khai từ ngày"), kind="event")
     days = forms.IntegerField(label=_("Số ngày công khai"), min_value=1, max_value=60)
+    day_count = forms.ChoiceField(label=_("Cách tính số ngày"), choices=DayCount.choices)
     note = BoundedTextField(label=_("Thông báo kèm theo"))
 
     def __init__(self, *args, candidates, **kwargs):

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.enums import DayCount
 from core.validators import LONG_TEXT_MAX_CHARS
 from criteria.enums import NomineeCategory
 
@@ -437,6 +438,12 @@ class Consultation(models.Model):
     )
     opens_on = models.DateField(_("ngày bắt đầu"))
     closes_on = models.DateField(_("ngày kết thúc"))
+    # How the window was asked for: `days` days counted as `day_count` (campaigns.DayCount);
+    # shown beside the dates ("10 ngày làm việc"). Old rows: calendar days.
+    days = models.PositiveSmallIntegerField(_("số ngày công khai"), null=True, blank=True)
+    day_count = models.CharField(
+        _("cách tính số ngày"), max_length=16, choices=DayCount.choices, default=DayCount.CALENDAR
+    )
     note = models.TextField(
         _("thông báo kèm theo"), blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_CHARS)]
     )
@@ -457,6 +464,11 @@ class Consultation(models.Model):
 
     def __str__(self):
         return f"{self.unit} {self.opens_on:%d/%m/%Y}–{self.closes_on:%d/%m/%Y}"
+
+    @property
+    def length(self) -> int:
+        """The number of days asked for (calendar days for rows older than the field)."""
+        return self.days or (self.closes_on - self.opens_on).days + 1
 
 
 class CommentKind(models.TextChoices):

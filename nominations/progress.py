@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
-from campaigns.selectors import QuotaStatus, days_left, deadline_for, quota_for
+from campaigns.selectors import QuotaStatus, deadline_for, quota_for
+from campaigns.workdays import DaysLeft
 from units.enums import UnitLevel
 
 from .models import ChainStep, Nomination
@@ -131,8 +132,13 @@ def headline(rounds, unit, *, today: datetime.date) -> list[dict]:
     all categories with what counts against it. The rounds bring deadlines, quotas and
     extensions prefetched; one count per round that has such a quota."""
     lines = []
+    days = [deadline_for(round_, unit) for round_ in rounds]
+    counters = {}  # one per way of counting days, each reading the days off once
     for round_ in rounds:
         day = deadline_for(round_, unit)
+        kind = round_.campaign.deadline_day_count
+        if kind not in counters:
+            counters[kind] = DaysLeft(today, kind, days)
         quota = quota_for(round_, unit.level, "")
         lines.append(
             {
@@ -141,7 +147,8 @@ def headline(rounds, unit, *, today: datetime.date) -> list[dict]:
                 "status": QuotaStatus(quota, quota_used(round_, unit, quota.category))
                 if quota
                 else None,
-                "days_left": days_left(day, today=today) if day else None,
+                "days_left": counters[kind](day),
+                "day_count": kind,
             }
         )
     return lines

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.enums import CampaignStatus
 from campaigns.models import Extension, Round
+from campaigns.workdays import days_between, describe_days
 from notifications.models import Preference
 from notifications.services import Notice, notify, unwritten
 from units.enums import EDITOR_ROLES as EDITORS
@@ -111,11 +112,14 @@ def _round_level_notices(round_, deadline, extensions, today) -> list[Notice]:
         people[unit_id][role].append(user_id)
 
     notices = []
+    days_left_by_day = {}
     for unit_id, roles in people.items():
         if unit_id not in units:
             continue
         name, day = units[unit_id]
-        days_left = (day - today).days
+        if day not in days_left_by_day:  # units with an extension have their own day
+            days_left_by_day[day] = days_between(today, day, campaign.deadline_day_count)
+        days_left = days_left_by_day[day]
         offset = due_offset(days_left, offsets)
         overdue = -OVERDUE_CATCH_UP_DAYS <= days_left <= -1
         if offset is None and not overdue:
@@ -126,6 +130,7 @@ def _round_level_notices(round_, deadline, extensions, today) -> list[Notice]:
             "campaign": campaign.name,
             "day": _day(day),
             "n": days_left,
+            "left": describe_days(max(days_left, 0), campaign.deadline_day_count),
             "sent": sent.get(unit_id, 0),
             "target": target,
             "waiting": waiting.get(unit_id, 0),
@@ -178,7 +183,7 @@ def _sender_text(facts, overdue):
         )
     return (
         NoticeKind.DEADLINE,
-        _("Còn %(n)s ngày đến hạn chót %(day)s: %(round)s") % facts,
+        _("Còn %(left)s đến hạn chót %(day)s: %(round)s") % facts,
         _(
             "%(unit)s đã gửi %(sent)s/%(target)s hồ sơ của “%(round)s” (phong trào "
             "“%(campaign)s”). Hạn chót gửi là %(day)s."
@@ -203,7 +208,7 @@ def _reviewer_text(facts, overdue):
         _("%(waiting)s hồ sơ chờ xét, hạn chót %(day)s") % facts,
         _(
             "%(waiting)s hồ sơ của “%(round)s” (phong trào “%(campaign)s”) đang chờ %(unit)s "
-            "xét. Còn %(n)s ngày đến hạn chót %(day)s."
+            "xét. Còn %(left)s đến hạn chót %(day)s."
         )
         % facts,
     )

@@ -46,6 +46,7 @@ from django.utils import timezone
 from campaigns.enums import CampaignStatus
 from campaigns.models import Campaign, Extension, Quota, Round, RoundDeadline
 from campaigns.selectors import campaigns_visible_to
+from campaigns.workdays import DaysLeft
 from nominations.enums import State
 from nominations.models import ChainStep, Nomination
 from nominations.progress import standing, step_counts, totals
@@ -231,7 +232,7 @@ def _children(unit: Unit, round_: Round) -> list[Unit]:
     )
 
 
-def _row(unit, counts, quotas, round_, today, *, decides: bool) -> dict:
+def _row(unit, counts, quotas, round_, today, left, *, decides: bool) -> dict:
     by_category = counts.get(unit.pk, {})
     sent, used, waiting = totals(by_category).values()
     state = standing(round_, unit, by_category, today=today, decides=decides, quotas=quotas)
@@ -252,7 +253,8 @@ def _row(unit, counts, quotas, round_, today, *, decides: bool) -> dict:
         "reached": target - shortfall if target is not None else None,
         "deadline": deadline,
         "extended": any(e.unit_id == unit.pk for e in round_.extensions.all()),
-        "days_left": (deadline - today).days if deadline else None,
+        "days_left": left(deadline),
+        "day_count": left.day_count,
         "met": state.met,
         "overdue": state.overdue,
         "shortfall": shortfall,
@@ -278,8 +280,17 @@ def completion(user, unit: Unit, round_: Round, today: datetime.date) -> dict:
     counts = step_counts(
         ChainStep.objects.filter(unit_id__in=[u.pk for u in units], nomination__in=visible)
     )
-    own = _row(unit, counts, quotas, round_, today, decides=unit.pk == campaign.owner_unit_id)
-    children = [_row(child, counts, quotas, round_, today, decides=False) for child in units[1:]]
+    # Days left as the campaign counts them: with working days, one query per distinct deadline.
+    left = DaysLeft(
+        today,
+        campaign.deadline_day_count,
+        [d.deadline for d in round_.deadlines.all()]
+        + [e.deadline for e in round_.extensions.all()],
+    )
+    own = _row(unit, counts, quotas, round_, today, left, decides=unit.pk == campaign.owner_unit_id)
+    children = [
+        _row(child, counts, quotas, round_, today, left, decides=False) for child in units[1:]
+    ]
     children.sort(key=lambda r: (STATUS_ORDER[r["status"]], -r["shortfall"], r["used"], r["name"]))
     return {"own": own, "children": children, "outside": False}
 

@@ -7,6 +7,7 @@ is the selectors' business (yearly/selectors.py); overseeing a call is scope.
 
 import rules
 
+from units.enums import Role
 from units.rules import is_system_admin
 from units.selectors import has_role_at, unit_in_scope
 
@@ -69,3 +70,12 @@ rules.add_perm("yearly.start_report", writes_for)  # object: the reporting unit
 rules.add_perm("yearly.change_report", report_is_editable & writes_report)
 rules.add_perm("yearly.send_report", report_is_editable & sends_report)
 rules.add_perm("yearly.return_report", report_is_sent & receives_report)
+
+
+@rules.predicate
+def leads_unit(user, unit):
+    """The year-end review of a unit is its leader's (an approver at exactly that unit)."""
+    return _role_at(user, unit, {Role.APPROVER})
+
+
+rules.add_perm("yearly.review_unit", is_system_admin | leads_unit)

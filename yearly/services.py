@@ -447,3 +447,72 @@ def report_return(
         ]
     )
     return report
+
+
+# --- the year-end review: draft dossiers for the eligible ---------------------------------------
+def review_drafts_create(*, actor, unit, year: int, round_, picks) -> tuple[list, list[str]]:
+    """Draft dossiers in `round_` for the picked (person or None for the unit, title code) of
+    the year-end review of `unit`, through the nominations service (which checks the actor's
+    rights, the campaign's categories and titles, and builds the chain). Only what the review
+    finds eligible is created; a nominee who already has a dossier for the title in the round is
+    skipped. Each dossier is its own transaction: one refused pick does not undo the others.
+    Returns (created dossiers, problems in Vietnamese)."""
+    from criteria.models import Title
+    from nominations.enums import State
+    from nominations.importers import CATEGORY_OF_POSITION
+    from nominations.keys import nominee_key
+    from nominations.models import Nomination
+    from nominations.services import nomination_create
+
+    from .review import unit_review
+
+    if not actor.has_perm("yearly.review_unit", unit):
+        raise PermissionDenied
+    eligible = {
+        (person.pk if person else None, code): person
+        for person, code in unit_review(unit, year).eligible()
+    }
+    wanted = [pick for pick in picks if pick in eligible]
+    titles = {t.code: t for t in Title.objects.filter(code__in={code for _p, code in wanted})}
+    existing = set(
+        Nomination.objects.filter(round=round_, title__code__in=titles)
+        .exclude(state=State.WITHDRAWN)
+        .values_list("nominee_key", "title__code")
+    )
+    created, problems = [], []
+    for person_id, code in wanted:
+        person = eligible[(person_id, code)]
+        key = nominee_key(person=person, unit=None if person else unit)
+        name = person.full_name if person else unit.name
+        if (key, code) in existing:
+            problems.append(
+                _("%(name)s đã có hồ sơ %(title)s trong đợt này.")
+                % {"name": name, "title": titles[code]}
+            )
+            continue
+        category = CATEGORY_OF_POSITION.get(person.position, "staff") if person else "collective"
+        try:
+            with transaction.atomic():
+                created.append(
+                    nomination_create(
+                        actor=actor,
+                        campaign=round_.campaign,
+                        round_=round_,
+                        category=category,
+                        title=titles[code],
+                        nominating_unit=unit,
+                        person=person,
+                        nominee_unit=None if person else unit,
+                    )
+                )
+        except ValidationError as exc:
+            problems.append(f"{name} — {titles[code]}: {' '.join(exc.messages)}")
+    audit(
+        actor=actor,
+        action="yearly.review_drafts",
+        target=unit,
+        year=year,
+        round=round_.pk,
+        count=len(created),
+    )
+    return created, problems

@@ -2,12 +2,18 @@
 
 from django.urls import path
 
-from . import views
+from . import review_views, views
 
 app_name = "yearly"
 
 urlpatterns = [
     path("", views.IndexView.as_view(), name="index"),
+    path("binh-xet/", review_views.ReviewStartView.as_view(), name="review_start"),
+    path(
+        "binh-xet/<str:code>/<int:year>/",
+        review_views.UnitReviewView.as_view(),
+        name="review",
+    ),
     path("yeu-cau/tao/", views.CallCreateView.as_view(), name="call_create"),
     path("yeu-cau/<int:pk>/", views.CallOverviewView.as_view(), name="call"),
     path("yeu-cau/<int:pk>/sua/", views.CallEditView.as_view(), name="call_edit"),

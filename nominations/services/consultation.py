@@ -3,10 +3,13 @@ public comments on them."""
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from campaigns.enums import DayCount
+from campaigns.workdays import days_between, describe_days, window_end
 from core.audit import audit
 from core.text import clean_text
 from core.validators import LONG_TEXT_MAX_CHARS, validate_date
@@ -20,10 +23,21 @@ from .base import require_sizes
 
 @transaction.atomic
 def consultation_publish(
-    *, actor, unit, round_, nominations, opens_on: datetime.date, days: int, note: str = ""
+    *,
+    actor,
+    unit,
+    round_,
+    nominations,
+    opens_on: datetime.date,
+    days: int,
+    day_count: str | None = None,
+    note: str = "",
 ) -> Consultation:
     """Publish the dossiers the deciding unit intends to approve, for `days` days from
-    `opens_on` (inclusive)."""
+    `opens_on` (inclusive), counted as `day_count` (working or calendar days; the campaign's
+    choice by default). A list with a state-level title must stay open at least
+    `CONSULTATION_STATE_MIN_WORKING_DAYS` working days whatever the count."""
+    day_count = DayCount(day_count or round_.campaign.consultation_day_count)
     if not approves_for_unit.test(actor, unit):
         raise PermissionDenied
     allowed = set(selectors.consultation_candidates(round_, unit).values_list("pk", flat=True))
@@ -36,11 +50,29 @@ def consultation_publish(
         raise ValidationError(_("Số ngày công khai phải từ 1 đến 60."))
     require_sizes((note, _("Thông báo kèm theo"), LONG_TEXT_MAX_CHARS))
     validate_date(opens_on, "event")
+    closes_on = window_end(opens_on, days, day_count)
+    state_titles = set(settings.CONSULTATION_STATE_TITLES)
+    minimum = settings.CONSULTATION_STATE_MIN_WORKING_DAYS
+    has_state_title = Nomination.objects.filter(
+        pk__in=[n.pk for n in chosen], title__code__in=state_titles
+    ).exists()
+    if has_state_title and (
+        days_between(opens_on - datetime.timedelta(days=1), closes_on, DayCount.WORKING) < minimum
+    ):
+        raise ValidationError(
+            _(
+                "Danh sách có danh hiệu cấp Nhà nước phải công khai ít nhất %(n)s trước khi hội "
+                "đồng họp (Nghị định 152/2025/NĐ-CP, Điều 60 khoản 3)."
+            )
+            % {"n": describe_days(minimum, DayCount.WORKING)}
+        )
     consultation = Consultation.objects.create(
         unit=unit,
         round=round_,
         opens_on=opens_on,
-        closes_on=opens_on + datetime.timedelta(days=days - 1),
+        closes_on=closes_on,
+        days=days,
+        day_count=day_count,
         note=clean_text(note),
         published_by=actor,
     )
@@ -48,6 +80,8 @@ def consultation_publish(
     period = {
         "from": opens_on.strftime("%d/%m/%Y"),
         "to": consultation.closes_on.strftime("%d/%m/%Y"),
+        "days": days,
+        "day_count": str(day_count),
     }
     NominationEvent.objects.bulk_create(
         NominationEvent(

@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 
 from accounts.security import client_ip
 from campaigns.models import Round
+from campaigns.workdays import describe_days
 from core.idempotency import once
 from core.views import LoadMixin
 from units.enums import Role
@@ -56,6 +57,7 @@ class ConsultationManageView(LoginRequiredMixin, LoadMixin, TemplateView):
             initial={
                 "opens_on": timezone.localdate(),
                 "days": self.round.campaign.consultation_days,
+                "day_count": self.round.campaign.consultation_day_count,
             },
         )
 
@@ -85,6 +87,7 @@ class ConsultationManageView(LoginRequiredMixin, LoadMixin, TemplateView):
                         nominations=list(form.cleaned_data["nominations"]),
                         opens_on=form.cleaned_data["opens_on"],
                         days=form.cleaned_data["days"],
+                        day_count=form.cleaned_data["day_count"],
                         note=form.cleaned_data["note"],
                     ),
                 )
@@ -93,9 +96,10 @@ class ConsultationManageView(LoginRequiredMixin, LoadMixin, TemplateView):
             else:
                 messages.success(
                     request,
-                    _("Đã công khai %(n)d hồ sơ đến hết ngày %(day)s.")
+                    _("Đã công khai %(n)d hồ sơ trong %(length)s, đến hết ngày %(day)s.")
                     % {
                         "n": consultation.nominations.count(),
+                        "length": describe_days(consultation.length, consultation.day_count),
                         "day": consultation.closes_on.strftime("%d/%m/%Y"),
                     },
                 )

@@ -66,6 +66,9 @@ def test_create_from_template_then_configure_in_pages(client, admin_dn, tree):
     client.force_login(admin_dn)
     page = client.get(reverse("campaigns:create"), {"mau": "MAU-DIEN-HINH-THEO-QUY"})
     assert page.context["form"].initial["categories"] == ["collective", "teacher"]
+    # The templates start new campaigns at 10 working days of public consultation.
+    assert page.context["form"].initial["consultation_days"] == 10
+    assert page.context["form"].initial["consultation_day_count"] == "working"
     response = client.post(
         reverse("campaigns:create"),
         {
@@ -82,14 +85,19 @@ def test_create_from_template_then_configure_in_pages(client, admin_dn, tree):
             "report_template": "short",
             "min_summary_words": 1000,
             "reminder_days": "10, 3,1",
+            "deadline_day_count": "working",
             "council_threshold_percent": 50,
-            "consultation_days": 9,
+            "consultation_days": 10,
+            "consultation_day_count": "working",
         },
     )
     assert response.status_code == 302, response.context["form"].errors
     campaign = Campaign.objects.get(code="DN-Q-2026")
     assert campaign.criteria_links.count() == 2
     assert campaign.reminder_offsets == [10, 3, 1]
+    assert (campaign.deadline_day_count, campaign.consultation_day_count) == ("working", "working")
+    detail = client.get(reverse("campaigns:detail", args=[campaign.code])).content.decode()
+    assert "10, 3,1 · ngày làm việc" in detail
 
     url = lambda name: reverse(f"campaigns:{name}", args=[campaign.code])  # noqa: E731
     assert (

@@ -34,7 +34,7 @@ def at_province(placed, tree):
     ] + [placed("under_review@commune", person=PersonFactory(unit=tree.school_a))]
 
 
-def publish(users, campaign, nominations, *, days=9, opens_on=TODAY):
+def publish(users, campaign, nominations, *, days=9, opens_on=TODAY, day_count="calendar"):
     return services.consultation_publish(
         actor=users.province,
         unit=nominations[0].deciding_unit,
@@ -42,6 +42,7 @@ def publish(users, campaign, nominations, *, days=9, opens_on=TODAY):
         nominations=nominations,
         opens_on=opens_on,
         days=days,
+        day_count=day_count,
     )
 
 
@@ -53,6 +54,48 @@ def test_the_deciding_unit_publishes_the_dossiers_under_review_there(
     assert set(consultation.nominations.all()) == set(at_province[:2])
     for nomination in at_province[:2]:
         assert nomination.events.filter(kind=EventKind.PUBLISHED).count() == 1
+
+
+def test_ten_working_days_skip_weekends_and_the_holidays_of_the_calendar(
+    at_province, users, campaign, clock
+):
+    """The campaign's default is 10 working days; 16/3/2026 is a Monday, so two working weeks
+    end on Friday 27/3. From 27/4/2026 the window crosses three days off: 27/4 (the Hùng Kings'
+    day, 10/3 lunar, falls on Sunday 26/4 and is taken the next working day), 30/4 and 1/5."""
+    assert Campaign._meta.get_field("consultation_day_count").default == "working"
+    assert Campaign._meta.get_field("consultation_days").default == 10
+    consultation = publish(users, campaign, at_province[:1], days=10, day_count=None)
+    assert (consultation.days, consultation.day_count) == (10, "working")
+    assert consultation.closes_on == date(2026, 3, 27)
+    around_30_april = publish(
+        users, campaign, at_province[1:2], days=10, opens_on=date(2026, 4, 27), day_count="working"
+    )
+    # 28-29/4 (2), 4-8/5 (5), 11-13/5 (3): ten working days.
+    assert around_30_april.closes_on == date(2026, 5, 13)
+
+
+def test_a_state_level_title_needs_ten_working_days_even_in_calendar_days(
+    at_province, users, campaign, clock
+):
+    from criteria.models import Title
+    from nominations.models import Nomination
+
+    Nomination.objects.filter(pk=at_province[0].pk).update(title=Title.objects.get(code="CSTD_TQ"))
+    at_province[0].refresh_from_db()
+    with pytest.raises(ValidationError, match="ít nhất 10 ngày làm việc"):
+        publish(users, campaign, at_province[:1], days=9)  # today's old default: 9 days
+    with pytest.raises(ValidationError, match="ít nhất 10 ngày làm việc"):
+        publish(users, campaign, at_province[:1], days=11)  # 16-26/3: only 9 working days
+    assert publish(users, campaign, at_province[:1], days=12).closes_on == date(2026, 3, 27)
+
+
+def test_the_public_page_says_how_the_days_are_counted(at_province, users, campaign, clock, client):
+    consultation = publish(users, campaign, at_province[:1], days=10, day_count="working")
+    page = client.get(reverse("nominations:consultation_public", args=[consultation.pk]))
+    assert "10 ngày làm việc, từ 16/03/2026 đến hết ngày 27/03/2026" in page.content.decode()
+    other = publish(users, campaign, at_province[1:2], days=9, day_count="calendar")
+    page = client.get(reverse("nominations:consultation_public", args=[other.pk]))
+    assert "9 ngày, từ 16/03/2026 đến hết ngày 24/03/2026" in page.content.decode()
 
 
 def test_only_dossiers_waiting_at_the_deciding_unit_and_only_its_approver(
@@ -238,6 +281,7 @@ def test_the_manage_page_publishes_for_the_approver_of_the_acting_unit(
     url = reverse("nominations:consultation_manage")
     page = client.get(url)
     assert page.status_code == 200
+    assert page.context["form"]["day_count"].initial == "working"
     assert {n.pk for n in page.context["form"].fields["nominations"].queryset} == {
         at_province[0].pk,
         at_province[1].pk,
@@ -248,11 +292,13 @@ def test_the_manage_page_publishes_for_the_approver_of_the_acting_unit(
             "dot": page.context["round"].pk,
             "nominations": [at_province[0].pk],
             "opens_on": "16/03/2026",
-            "days": 9,
-            "note": "Ý kiến gửi trước ngày 24/03/2026.",
+            "days": 10,
+            "day_count": "working",
+            "note": "Ý kiến gửi trước ngày 27/03/2026.",
         },
     )
     consultation = Consultation.objects.get()
+    assert consultation.closes_on == date(2026, 3, 27)
     assert response.status_code == 302
     assert response["Location"] == reverse(
         "nominations:consultation_public", args=[consultation.pk]

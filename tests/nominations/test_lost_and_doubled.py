@@ -282,6 +282,7 @@ def test_a_double_click_on_publishing_a_consultation_publishes_once(client, plac
         "nominations": [nomination.pk],
         "opens_on": "16/03/2026",
         "days": 9,
+        "day_count": "calendar",
     }
     first, second = client.post(url, data), client.post(url, data)
     assert Consultation.objects.count() == 1

@@ -4,9 +4,10 @@ what waits at it and what it is expected to send, as every page and the sweep co
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from campaigns import services as campaign_services
-from campaigns.models import Extension, Quota, Round
+from campaigns.models import Campaign, Extension, Quota, Round
 from nominations import progress
 from nominations.enums import Action
 from nominations.models import ChainStep
@@ -108,3 +109,26 @@ def test_the_queue_headline_counts_what_the_quota_guard_counts(
     assert line["status"].label == "Đã chuyển 1/2"
     [commune] = progress.headline([fresh], tree.commune, today=datetime.date(2026, 3, 30))
     assert commune["status"] is None  # no quota for communes
+
+
+def test_days_left_count_as_the_campaign_says_and_the_queue_says_which(
+    client, new_nomination, users, tree, campaign, clock
+):
+    """From Monday 30/3/2026 to the Sở's deadline, Friday 17/4: 18 days, or 14 working days.
+    The queue says which it counts."""
+    monday = datetime.date(2026, 3, 30)
+
+    def line():
+        round_ = Round.objects.prefetch_related("quotas", "extensions", "deadlines").get(
+            campaign=campaign
+        )
+        [line] = progress.headline([round_], tree.danang, today=monday)
+        return line["days_left"], line["day_count"]
+
+    assert line() == (18, "calendar")
+    Campaign.objects.filter(pk=campaign.pk).update(deadline_day_count="working")
+    assert line() == (14, "working")
+    transition(actor=users.principal, nomination=new_nomination(), action=Action.SUBMIT)
+    client.force_login(users.commune)  # the dossier waits at the commune, due 10/4
+    text = client.get(reverse("nominations:queue")).content.decode()
+    assert "ngày làm việc" in text

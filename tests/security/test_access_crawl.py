@@ -561,6 +561,10 @@ ROUTES: dict[str, object] = {
     "reporting:export_download": Guarded((each(pk=pk("export")),), "a_nominator"),
     # The yearly report.
     "yearly:index": Scoped("the calls and reports of the user's own units"),
+    "yearly:review_start": Scoped(
+        "sends the user to the year-end review of the unit they lead (their own memberships)"
+    ),
+    "yearly:review": Guarded((each(code=code("school_a"), year=2025),), "a_principal"),
     "yearly:call_create": Scoped(
         "a call of a unit the user heads",
         owner="commune_approver",
