@@ -161,6 +161,7 @@ class NominationTable(PortalTable):
 
 class QueueTable(PortalTable):
     ids = tables.CheckBoxColumn(
+        verbose_name="",
         accessor="pk",
         attrs={
             "th__input": {"aria-label": _("Chọn cả trang"), "data-check-all": "ids"},

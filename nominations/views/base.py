@@ -10,6 +10,7 @@ from units.session import active_membership
 from .. import selectors
 from ..models import Nomination
 
+
 def visible_nomination(request, pk) -> Nomination:
     return get_object_or_404(selectors.nominations_visible_to(request.user, pk=pk))
 

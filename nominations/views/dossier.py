@@ -135,7 +135,8 @@ class NominationCreateView(LoginRequiredMixin, LoadMixin, TemplateView):
 
 class NomineeSearchView(LoginRequiredMixin, View):
     """The person picker's source: the people and units the acting unit may nominate in the
-    campaign (`phong_trao`), whose name matches what was typed, without diacritics. JSON."""
+    campaign (`phong_trao`) and category (`doi_tuong`, optional), whose name matches what was
+    typed, without diacritics. JSON."""
 
     def get(self, request):
         unit = acting_unit(request)
@@ -147,11 +148,14 @@ class NomineeSearchView(LoginRequiredMixin, View):
         )
         if campaign is None:
             raise Http404
+        categories = campaign.categories
+        if request.GET.get("doi_tuong") in categories:  # the category chosen on the form
+            categories = [request.GET["doi_tuong"]]
         found = selectors.nominee_choices(
             unit,
             request.GET.get("q", ""),
-            units="collective" in campaign.categories,
-            people=any(c != "collective" for c in campaign.categories),
+            units="collective" in categories,
+            people=any(c != "collective" for c in categories),
         )
         response = JsonResponse(
             {"results": [{"value": k, "text": text, "group": g} for k, text, g in found]}

@@ -13,7 +13,7 @@
       div.textContent = value;
       return div.innerHTML;
     };
-    new TomSelect(select, {
+    var picker = new TomSelect(select, {
       valueField: "value",
       labelField: "text",
       searchField: [],
@@ -31,7 +31,10 @@
       load: function (query, callback) {
         var self = this;
         var sep = url.indexOf("?") === -1 ? "?" : "&";
-        fetch(url + sep + "q=" + encodeURIComponent(query), {
+        // The category chosen above narrows the choice: a collective, or a person.
+        var category = select.form && select.form.querySelector('[name="category"]');
+        var also = category && category.value ? "&doi_tuong=" + encodeURIComponent(category.value) : "";
+        fetch(url + sep + "q=" + encodeURIComponent(query) + also, {
           credentials: "same-origin",
           headers: { "Accept": "application/json" }
         })
@@ -45,5 +48,12 @@
         }
       }
     });
+    var category = select.form && select.form.querySelector('[name="category"]');
+    if (category) {
+      category.addEventListener("change", function () {
+        picker.clear();
+        picker.clearOptions();
+      });
+    }
   });
 })();
