@@ -119,6 +119,45 @@ class PortalTable(tables.Table):
         return self.data.data
 
 
+def configure(table, request, *, page_size=PAGE_SIZE, paginate=True):
+    """Sort and page `table` as the URL asks (the page size is ours, not the URL's)."""
+    order = request.GET.getlist(table.prefixed_order_by_field)
+    if order:
+        table.order_by = order
+    if paginate:
+        table.paginate(per_page=page_size, page=request.GET.get(table.prefixed_page_field))
+    return table
+
+
+def export_response(request, table, *, fmt, basename, action, resource=None, exclude=()):
+    """The rows of `table` (filtered, not paged, in its order) as .xlsx or .csv, audited. With
+    an import-export `resource`, its columns; else the table's, headed in Vietnamese."""
+    if resource is not None:
+        dataset = resource.export(queryset=table.ordered_data())
+    else:
+        # Column headings are the file's format: Vietnamese whatever the page's language.
+        with translation.override("vi"):
+            values = list(table.as_values(exclude_columns=exclude))
+        dataset = tablib.Dataset(*values[1:], headers=values[0])
+    audit(
+        actor=request.user,
+        action=action,
+        rows=len(dataset),
+        filters={k: v for k, v in request.GET.items() if k not in ("export", "format")},
+    )
+    return spreadsheet_response(dataset, basename=basename, fmt=fmt)
+
+
+class _RowsResource:
+    """An import-export resource exporting the view's `export_rows()` of what it is given."""
+
+    def __init__(self, resource, view):
+        self.resource, self.view = resource, view
+
+    def export(self, *, queryset):
+        return self.resource.export(queryset=self.view.export_rows(queryset))
+
+
 class ListPageView(SingleTableMixin, FilterView):
     """A list page. Subclasses give `get_queryset()` (always from a scoped selector), a
     `filterset_class`, a `table_class`, and for an export `export_basename` and
@@ -168,20 +207,15 @@ class ListPageView(SingleTableMixin, FilterView):
     def export(self, fmt):
         self.object_list = self.filtered()
         table = self.get_table(paginate=False, **self.get_table_kwargs())
-        if self.export_resource is not None:
-            dataset = self.export_resource().export(queryset=self.export_rows(table.ordered_data()))
-        else:
-            # Column headings are the file's format: Vietnamese whatever the page's language.
-            with translation.override("vi"):
-                values = list(table.as_values(exclude_columns=self.export_exclude))
-            dataset = tablib.Dataset(*values[1:], headers=values[0])
-        audit(
-            actor=self.request.user,
+        return export_response(
+            self.request,
+            table,
+            fmt=fmt,
+            basename=self.export_basename,
             action=self.export_action,
-            rows=len(dataset),
-            filters={k: v for k, v in self.request.GET.items() if k != "export"},
+            resource=self.export_resource and _RowsResource(self.export_resource(), self),
+            exclude=self.export_exclude,
         )
-        return spreadsheet_response(dataset, basename=self.export_basename, fmt=fmt)
 
     # The page's records also go into the context under this name (templates and tests read
     # `nominations`, `people`... rather than the table's rows).

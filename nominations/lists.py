@@ -224,3 +224,50 @@ class QueueTable(PortalTable):
 
     def render_updated_at(self, value):
         return _day(value)
+
+
+class DecisionFilter(PortalFilterSet):
+    q = FoldedSearchFilter(
+        keys=(), codes=("number", "issuer"), label=_("Tìm theo số quyết định, người ký")
+    )
+    year = django_filters.NumberFilter(
+        label=_("Năm"), field_name="signed_on", lookup_expr="year", min_value=1945, max_value=2100
+    )
+    is_revocation = django_filters.BooleanFilter(
+        label=_("Thu hồi"), widget=django_filters.widgets.BooleanWidget()
+    )
+
+
+class DecisionTable(PortalTable):
+    number = tables.Column(verbose_name=_("Số quyết định"))
+    signed_on = tables.Column(verbose_name=_("Ngày ký"), order_by=("signed_on", "pk"))
+    issuer = tables.Column(verbose_name=_("Người, cơ quan ký"))
+    is_revocation = tables.Column(verbose_name=_("Loại"))
+    size = tables.Column(
+        verbose_name=_("Số hồ sơ"),
+        accessor="pk",
+        orderable=False,
+        attrs={"th": {"class": "text-end"}, "td": {"class": "text-end"}},
+    )
+
+    class Meta(PortalTable.Meta):
+        attrs = {**PortalTable.Meta.attrs, "data-testid": "decisions"}
+        empty_text = _("Chưa có quyết định nào.")
+
+    def render_signed_on(self, value):
+        return date_format(value, "d/m/Y")
+
+    def render_is_revocation(self, value):
+        return _("Thu hồi") if value else _("Khen thưởng")
+
+    def render_size(self, record):
+        count = record.revoked_count if record.is_revocation else record.awarded
+        return format_html(
+            '{} · <a href="{}">{}</a>',
+            count,
+            reverse("reporting:decision_annex", args=[record.pk]),
+            _("Phụ lục (PDF)"),
+        )
+
+    def value_size(self, record):
+        return record.revoked_count if record.is_revocation else record.awarded
