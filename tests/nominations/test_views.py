@@ -174,7 +174,7 @@ def test_queue_filters_by_eligibility_and_unit(client, placed, users, clock):
         == []
     )
     assert list(
-        client.get(reverse("nominations:queue"), {"eligibility": "pass", "unit": "TH-A"}).context[
+        client.get(reverse("nominations:queue"), {"eligibility": "pass", "q": "TH-A"}).context[
             "nominations"
         ]
     ) == [nomination]
