@@ -129,11 +129,12 @@ def configure(table, request, *, page_size=PAGE_SIZE, paginate=True):
     return table
 
 
-def export_response(request, table, *, fmt, basename, action, resource=None, exclude=()):
+def export_response(request, table, *, fmt, basename, action, resource=None, rows=None, exclude=()):
     """The rows of `table` (filtered, not paged, in its order) as .xlsx or .csv, audited. With
-    an import-export `resource`, its columns; else the table's, headed in Vietnamese."""
+    an import-export `resource`, its columns (of `rows`, the same rows with what the resource
+    joins, if given); else the table's, headed in Vietnamese."""
     if resource is not None:
-        dataset = resource.export(queryset=table.ordered_data())
+        dataset = resource.export(queryset=table.ordered_data() if rows is None else rows)
     else:
         # Column headings are the file's format: Vietnamese whatever the page's language.
         with translation.override("vi"):
@@ -146,16 +147,6 @@ def export_response(request, table, *, fmt, basename, action, resource=None, exc
         filters={k: v for k, v in request.GET.items() if k not in ("export", "format")},
     )
     return spreadsheet_response(dataset, basename=basename, fmt=fmt)
-
-
-class _RowsResource:
-    """An import-export resource exporting the view's `export_rows()` of what it is given."""
-
-    def __init__(self, resource, view):
-        self.resource, self.view = resource, view
-
-    def export(self, *, queryset):
-        return self.resource.export(queryset=self.view.export_rows(queryset))
 
 
 class ListPageView(SingleTableMixin, FilterView):
@@ -174,14 +165,7 @@ class ListPageView(SingleTableMixin, FilterView):
 
     def get_table(self, paginate=True, **kwargs):
         table = self.get_table_class()(data=self.get_table_data(), request=self.request, **kwargs)
-        order = self.request.GET.getlist(table.prefixed_order_by_field)
-        if order:
-            table.order_by = order
-        if paginate:
-            table.paginate(
-                per_page=self.page_size, page=self.request.GET.get(table.prefixed_page_field)
-            )
-        return table
+        return configure(table, self.request, page_size=self.page_size, paginate=paginate)
 
     def filtered(self):
         """The rows the filters in the URL keep (what the table lists, before sorting)."""
@@ -213,7 +197,8 @@ class ListPageView(SingleTableMixin, FilterView):
             fmt=fmt,
             basename=self.export_basename,
             action=self.export_action,
-            resource=self.export_resource and _RowsResource(self.export_resource(), self),
+            resource=self.export_resource() if self.export_resource else None,
+            rows=self.export_rows(table.ordered_data()),
             exclude=self.export_exclude,
         )
 
