@@ -124,6 +124,8 @@ class NominationTable(PortalTable):
         verbose_name=_("Cập nhật"), order_by=("updated_at", "pk"), attrs={"td": {"class": "small"}}
     )
 
+    row_template = "nominations/rows/nomination.html"
+
     class Meta(PortalTable.Meta):
         attrs = {**PortalTable.Meta.attrs, "data-testid": "nomination-list"}
         empty_text = _("Chưa có hồ sơ nào.")
@@ -185,6 +187,8 @@ class QueueTable(PortalTable):
     updated_at = tables.Column(
         verbose_name=_("Cập nhật"), order_by=("updated_at", "pk"), attrs={"td": {"class": "small"}}
     )
+
+    row_template = "nominations/rows/queue.html"
 
     class Meta(PortalTable.Meta):
         attrs = {**PortalTable.Meta.attrs, "data-testid": "queue"}

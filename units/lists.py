@@ -55,6 +55,8 @@ class UnitTable(PortalTable):
         },
     )
 
+    row_template = "units/rows/unit.html"
+
     class Meta(PortalTable.Meta):
         attrs = {**PortalTable.Meta.attrs, "data-testid": "unit-list"}
         empty_text = _("Không có đơn vị nào phù hợp.")
@@ -99,6 +101,8 @@ class PersonTable(PortalTable):
             "td": {"class": "d-none d-md-table-cell"},
         },
     )
+
+    row_template = "units/rows/person.html"
 
     class Meta(PortalTable.Meta):
         attrs = {**PortalTable.Meta.attrs, "data-testid": "person-list"}

@@ -44,7 +44,7 @@ class CouncilListView(LoginRequiredMixin, LoadMixin, TemplateView):
         """The unit's decision register as a core.lists table (filters from the URL)."""
         found = DecisionFilter(self.request.GET, queryset=selectors.decision_register(self.unit))
         found.is_valid()
-        table = DecisionTable(found.qs, request=self.request)
+        table = DecisionTable(found.qs)
         return found, configure(table, self.request, paginate=paginate)
 
     def get_context_data(self, **kwargs):
