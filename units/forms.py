@@ -77,5 +77,3 @@ def _text_input():
 
 def _select():
     return forms.Select(attrs={"class": "form-select"})
-
-
