@@ -31,7 +31,8 @@ BARE = _engine.from_string(
     "</ul><p>{{ total }}</p>"
 )
 TABLE = _engine.from_string(
-    "<!doctype html><title>limit</title><table>{% for r in rows %}<tr>{% for c in r %}<td>{{ c }}"
+    "<!doctype html><title>limit</title>{% for h in head %}<p>{% for c in h %}{{ c }} {% endfor %}"
+    "</p>{% endfor %}<table>{% for r in rows %}<tr>{% for c in r %}<td>{{ c }}"
     "</td>{% endfor %}</tr>{% endfor %}</table>{% if total is not None %}<p>{{ total }}</p>"
     "{% endif %}"
 )
@@ -124,6 +125,38 @@ JOIN criteria_title t ON t.id = n.title_id
 JOIN campaigns_round r ON r.id = n.round_id
 {_QUEUE_WHERE}
 ORDER BY n.score DESC NULLS LAST, n.id LIMIT 50
+"""
+
+# ...and the queue's first lines, one per round through the acting unit: its deadline (the
+# extension granted to it, else its level's), its quota for all categories and how many of the
+# round's dossiers count against it (sent up and not withdrawn or refused: the dashboard's rule).
+QUEUE_HEADLINE_SQL = f"""
+WITH {_OWN.format(acting_filter="WHERE role = 'approver'")},
+unit AS (SELECT u.id, u.level FROM units_unit u WHERE u.id = (SELECT id FROM acting))
+SELECT r.id, r.name, c.code,
+  COALESCE(
+    (SELECT max(e.deadline) FROM campaigns_extension e
+     WHERE e.round_id = r.id AND e.unit_id = (SELECT id FROM unit)),
+    (SELECT d.deadline FROM campaigns_rounddeadline d
+     WHERE d.round_id = r.id AND d.level = (SELECT level FROM unit))
+  ),
+  q.max_forward,
+  CASE WHEN q.id IS NULL THEN NULL ELSE (
+    SELECT count(*) FROM nominations_chainstep s
+    JOIN nominations_nomination n ON n.id = s.nomination_id
+    WHERE s.unit_id = (SELECT id FROM unit) AND n.round_id = r.id AND n.position > s.position
+      AND n.state IN ('under_review', 'approved', 'recognised')
+  ) END
+FROM campaigns_round r
+JOIN campaigns_campaign c ON c.id = r.campaign_id
+LEFT JOIN campaigns_quota q
+  ON q.round_id = r.id AND q.level = (SELECT level FROM unit) AND q.category = ''
+WHERE r.id IN (
+  SELECT n.round_id FROM nominations_chainstep s
+  JOIN nominations_nomination n ON n.id = s.nomination_id
+  WHERE s.unit_id = (SELECT id FROM unit)
+)
+ORDER BY r.campaign_id, r.opens_on, r.id
 """
 
 # units:person_list: the people of the units whose subtrees the user reaches, by name, 50 a page,
@@ -244,8 +277,8 @@ def _fetch(sql, params, *, one=False):
         return cursor.fetchone() if one else cursor.fetchall()
 
 
-def _table(rows, total=None) -> HttpResponse:
-    return HttpResponse(TABLE.render({"rows": rows, "total": total}))
+def _table(rows, total=None, head=()) -> HttpResponse:
+    return HttpResponse(TABLE.render({"rows": rows, "total": total, "head": head}))
 
 
 # --- the views ----------------------------------------------------------------------------------
@@ -293,7 +326,8 @@ def nomination_list(request):
 def queue(request):
     params = {"user": request.user.pk}
     total = _fetch(_sql(QUEUE_COUNT_SQL, request.user), params, one=True)[0]
-    return _table(_fetch(_sql(QUEUE_SQL, request.user), params), total)
+    headline = _fetch(QUEUE_HEADLINE_SQL, params)
+    return _table(_fetch(_sql(QUEUE_SQL, request.user), params), total, headline)
 
 
 def _search(request, column):
