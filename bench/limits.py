@@ -22,6 +22,8 @@ from django.db import connection
 from django.http import Http404, HttpResponse
 from django.template import engines
 
+from core.text import fold
+
 # --- bare templates -----------------------------------------------------------------------------
 _engine = engines["django"]
 BARE = _engine.from_string(
@@ -29,7 +31,8 @@ BARE = _engine.from_string(
     "</ul><p>{{ total }}</p>"
 )
 TABLE = _engine.from_string(
-    "<!doctype html><title>limit</title><table>{% for r in rows %}<tr>{% for c in r %}<td>{{ c }}"
+    "<!doctype html><title>limit</title>{% for h in head %}<p>{% for c in h %}{{ c }} {% endfor %}"
+    "</p>{% endfor %}<table>{% for r in rows %}<tr>{% for c in r %}<td>{{ c }}"
     "</td>{% endfor %}</tr>{% endfor %}</table>{% if total is not None %}<p>{{ total }}</p>"
     "{% endif %}"
 )
@@ -103,7 +106,16 @@ JOIN units_unit nu ON nu.id = n.nominating_unit_id
 """
 
 # nominations:queue: what waits under review at the acting unit (where the user is an approver),
-# best score first, at most 200 rows.
+# best score first, 50 a page, and their count (the page says "showing 1–50 of N" and offers the
+# bulk actions over all N).
+_QUEUE_WHERE = f"""WHERE n.current_unit_id = (SELECT id FROM acting) AND n.state = 'under_review'
+  AND {_VISIBLE}"""
+QUEUE_COUNT_SQL = f"""
+WITH {_OWN.format(acting_filter="WHERE role = 'approver'")}
+SELECT count(*) FROM nominations_nomination n
+JOIN units_unit nu ON nu.id = n.nominating_unit_id
+{_QUEUE_WHERE}
+"""
 QUEUE_SQL = f"""
 WITH {_OWN.format(acting_filter="WHERE role = 'approver'")}
 SELECT n.id, COALESCE(p.full_name, nee.name), r.name, n.category, nu.name, t.name,
@@ -111,9 +123,67 @@ SELECT n.id, COALESCE(p.full_name, nee.name), r.name, n.category, nu.name, t.nam
 FROM nominations_nomination n {_NOMINEE_JOINS}
 JOIN criteria_title t ON t.id = n.title_id
 JOIN campaigns_round r ON r.id = n.round_id
-WHERE n.current_unit_id = (SELECT id FROM acting) AND n.state = 'under_review' AND {_VISIBLE}
-ORDER BY n.score DESC NULLS LAST, n.id LIMIT 200
+{_QUEUE_WHERE}
+ORDER BY n.score DESC NULLS LAST, n.id LIMIT 50
 """
+
+# ...and the queue's first lines, one per round through the acting unit: its deadline (the
+# extension granted to it, else its level's), its quota for all categories and how many of the
+# round's dossiers count against it (sent up and not withdrawn or refused: the dashboard's rule).
+QUEUE_HEADLINE_SQL = f"""
+WITH {_OWN.format(acting_filter="WHERE role = 'approver'")},
+unit AS (SELECT u.id, u.level FROM units_unit u WHERE u.id = (SELECT id FROM acting))
+SELECT r.id, r.name, c.code,
+  COALESCE(
+    (SELECT max(e.deadline) FROM campaigns_extension e
+     WHERE e.round_id = r.id AND e.unit_id = (SELECT id FROM unit)),
+    (SELECT d.deadline FROM campaigns_rounddeadline d
+     WHERE d.round_id = r.id AND d.level = (SELECT level FROM unit))
+  ),
+  q.max_forward,
+  CASE WHEN q.id IS NULL THEN NULL ELSE (
+    SELECT count(*) FROM nominations_chainstep s
+    JOIN nominations_nomination n ON n.id = s.nomination_id
+    WHERE s.unit_id = (SELECT id FROM unit) AND n.round_id = r.id AND n.position > s.position
+      AND n.state IN ('under_review', 'approved', 'recognised')
+  ) END
+FROM campaigns_round r
+JOIN campaigns_campaign c ON c.id = r.campaign_id
+LEFT JOIN campaigns_quota q
+  ON q.round_id = r.id AND q.level = (SELECT level FROM unit) AND q.category = ''
+WHERE r.id IN (
+  SELECT n.round_id FROM nominations_chainstep s
+  JOIN nominations_nomination n ON n.id = s.nomination_id
+  WHERE s.unit_id = (SELECT id FROM unit)
+)
+ORDER BY r.campaign_id, r.opens_on, r.id
+"""
+
+# units:person_list: the people of the units whose subtrees the user reaches, by name, 50 a page,
+# and their count; `{where}` adds the search (every folded word in the folded name).
+_PEOPLE_FROM = """FROM units_person p JOIN units_unit u ON u.id = p.unit_id
+WHERE EXISTS (
+  SELECT 1 FROM units_membership m JOIN units_unit mu ON mu.id = m.unit_id
+  WHERE m.user_id = %(user)s AND m.is_active AND u.path LIKE mu.path || '%%'
+) {where}"""
+PEOPLE_SQL = f"""
+SELECT p.id, p.full_name, p.position, u.name, p.identifier, p.is_active {_PEOPLE_FROM}
+ORDER BY p.full_name, p.id LIMIT 50
+"""
+PEOPLE_COUNT_SQL = f"SELECT count(*) {_PEOPLE_FROM}"
+
+# units:unit_list: the units the user reaches, in tree order, 50 a page, and their count.
+_UNITS_FROM = """FROM units_unit u
+WHERE EXISTS (
+  SELECT 1 FROM units_membership m JOIN units_unit mu ON mu.id = m.unit_id
+  WHERE m.user_id = %(user)s AND m.is_active AND u.path LIKE mu.path || '%%'
+) {where}"""
+UNITS_SQL = f"""
+SELECT u.id, u.name, u.code, u.level, u.school_type, u.valid_from, u.valid_to, u.depth
+{_UNITS_FROM}
+ORDER BY u.path LIMIT 50
+"""
+UNITS_COUNT_SQL = f"SELECT count(*) {_UNITS_FROM}"
 
 # nominations:detail: the dossier (if visible) and, in a second query, the lists the page shows:
 # chain, works, self-assessment, evidence, timeline.
@@ -207,8 +277,8 @@ def _fetch(sql, params, *, one=False):
         return cursor.fetchone() if one else cursor.fetchall()
 
 
-def _table(rows, total=None) -> HttpResponse:
-    return HttpResponse(TABLE.render({"rows": rows, "total": total}))
+def _table(rows, total=None, head=()) -> HttpResponse:
+    return HttpResponse(TABLE.render({"rows": rows, "total": total, "head": head}))
 
 
 # --- the views ----------------------------------------------------------------------------------
@@ -254,7 +324,33 @@ def nomination_list(request):
 
 @login_required
 def queue(request):
-    return _table(_fetch(_sql(QUEUE_SQL, request.user), {"user": request.user.pk}))
+    params = {"user": request.user.pk}
+    total = _fetch(_sql(QUEUE_COUNT_SQL, request.user), params, one=True)[0]
+    headline = _fetch(QUEUE_HEADLINE_SQL, params)
+    return _table(_fetch(_sql(QUEUE_SQL, request.user), params), total, headline)
+
+
+def _search(request, column):
+    """`?q=`: every folded word in `column` (the lists' search, core.lists.folded_search_q)."""
+    words = fold(request.GET.get("q", "")).split()[:8]
+    where = "".join(f" AND {column} LIKE %(w{i})s" for i in range(len(words)))
+    return where, {f"w{i}": f"%{w}%" for i, w in enumerate(words)}
+
+
+@login_required
+def people(request):
+    where, params = _search(request, "p.name_key")
+    params["user"] = request.user.pk
+    total = _fetch(PEOPLE_COUNT_SQL.format(where=where), params, one=True)[0]
+    return _table(_fetch(PEOPLE_SQL.format(where=where), params), total)
+
+
+@login_required
+def units(request):
+    where, params = _search(request, "u.name_key")
+    params["user"] = request.user.pk
+    total = _fetch(UNITS_COUNT_SQL.format(where=where), params, one=True)[0]
+    return _table(_fetch(UNITS_SQL.format(where=where), params), total)
 
 
 @login_required
@@ -280,6 +376,8 @@ def dashboard(request):
 VIEWS = {
     "list": nomination_list,
     "queue": queue,
+    "people": people,
+    "units": units,
     "dashboard": dashboard,
     "honour": honour,
 }

@@ -37,6 +37,7 @@ from .urls import ADMIN_LIST
 
 BENCH_NOMINATOR = "bench.canbo"
 SEARCH = "nguyen"
+SEARCH_PERSON = "nguyen thi"  # two words, typed without diacritics
 # Pages of the same kind over few rows and many: their query counts must be equal.
 PAIRS = [
     ("commune_list", "province_list"),
@@ -44,7 +45,20 @@ PAIRS = [
     ("short_dossier", "dossier"),
     ("commune_dashboard", "dashboard"),
     ("honour_search", "honour_board"),
+    ("people_search", "people"),
 ]
+# The list pages (core.lists): each must stay within LIST_LIMIT times its limit view.
+LISTS = [
+    "school_list",
+    "commune_list",
+    "province_list",
+    "commune_queue",
+    "province_queue",
+    "people",
+    "people_search",
+    "units",
+]
+LIST_LIMIT = 2.0
 
 
 def ensure_scale(scale: str) -> None:
@@ -114,6 +128,15 @@ def _specs() -> dict:
         "province_list": ("so.lanhdao", "/ho-so/", {}, limit_list, {}),
         "commune_queue": ("xa.lanhdao", "/hang-cho/", {}, limit_queue, {}),
         "province_queue": ("so.lanhdao", "/hang-cho/", {}, limit_queue, {}),
+        "people": ("so.lanhdao", "/ca-nhan/", {}, "/_bench/limit/people/", {}),
+        "people_search": (
+            "so.lanhdao",
+            "/ca-nhan/",
+            {"q": SEARCH_PERSON},
+            "/_bench/limit/people/",
+            {"q": SEARCH_PERSON},
+        ),
+        "units": ("so.lanhdao", "/don-vi/", {}, "/_bench/limit/units/", {}),
         **{
             name: ("so.lanhdao", f"/ho-so/{d.pk}/", {}, f"/_bench/limit/detail/{d.pk}/", {})
             for name, d in (("short_dossier", short), ("dossier", long))
@@ -233,7 +256,7 @@ def _measure(clients, *, scale, repeat) -> dict:
         floor = trivial_login_s if username else trivial_s
         pages[name] = {
             "user": username or "anonymous",
-            "url": url + (f"?q={params['q']}" if params.get("q") else ""),
+            "url": url + (f"?q={params['q'].replace(' ', '+')}" if params.get("q") else ""),
             "rows": rows,
             "median_s": rounded(page_s),
             "queries": _queries(page),
@@ -245,6 +268,9 @@ def _measure(clients, *, scale, repeat) -> dict:
         }
     result["pages"] = pages
     result["slower_than_admin"] = sorted(n for n, p in pages.items() if p["vs_admin"] > 1)
+    result["lists_over_limit"] = sorted(
+        n for n in LISTS if n in pages and pages[n]["vs_limit"] > LIST_LIMIT
+    )
     result["queries_grow"] = [
         f"{small} {pages[small]['queries']} ({pages[small]['rows']} rows) → "
         f"{big} {pages[big]['queries']} ({pages[big]['rows']} rows)"

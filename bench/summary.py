@@ -119,6 +119,9 @@ PAGE_LABELS = {
     "dashboard": "Sở dashboard, cache off",
     "honour_board": "Honour board",
     "honour_search": "Honour board search",
+    "people": "Sở's people list",
+    "people_search": "Sở's people list, search without diacritics",
+    "units": "Sở's unit list",
 }
 
 

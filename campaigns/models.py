@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import FoldedKeyField
 from core.validators import DEFAULT_MAX_SUMMARY_WORDS, LONG_TEXT_MAX_CHARS
 from criteria.enums import NomineeCategory, Severity
 from units.enums import UnitLevel
@@ -50,6 +51,7 @@ class Campaign(models.Model):
         _("mã phong trào"), max_length=64, unique=True, validators=[code_validator]
     )
     name = models.CharField(_("tên phong trào, kế hoạch"), max_length=255)
+    name_key = FoldedKeyField(source="name")  # the list's search, without diacritics
     description = models.TextField(
         _("mục đích, nội dung"), blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_CHARS)]
     )

@@ -13,11 +13,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 from django.views.generic.edit import FormView
 
 from core.concurrency import StaleVersionError, stale_context
 from core.idempotency import TOKEN_FIELD, once
+from core.lists import ListPageView
 from core.views import LoadMixin
 from units.enums import Role, UnitLevel, levels_lowest_first
 from units.models import Unit
@@ -38,6 +39,7 @@ from .forms import (
     RegistrationForm,
     RoundForm,
 )
+from .lists import CampaignFilter, CampaignTable
 from .models import CampaignRule, Round
 
 
@@ -51,18 +53,20 @@ def form_fail(view, form, exc: ValidationError):
     return view.form_invalid(form)
 
 
-class CampaignListView(LoginRequiredMixin, ListView):
+class CampaignListView(LoginRequiredMixin, ListPageView):
     template_name = "campaigns/campaign_list.html"
-    context_object_name = "campaigns"
+    filterset_class = CampaignFilter
+    table_class = CampaignTable
+    rows_name = "campaigns"
+    export_basename = "phong-trao"
+    export_action = "campaign.export"
 
     def get_queryset(self):
-        return selectors.campaigns_visible_to(self.request.user)
+        return selectors.campaigns_visible_to(self.request.user).order_by("-period_start", "pk")
 
-    def get_context_data(self, **kwargs):
-        managed = set(
-            selectors.campaigns_managed_by(self.request.user).values_list("pk", flat=True)
-        )
-        return super().get_context_data(managed=managed, **kwargs)
+    def get_table_kwargs(self):
+        managed = selectors.campaigns_managed_by(self.request.user).values_list("pk", flat=True)
+        return {"managed": list(managed)}
 
 
 class CampaignDetailView(LoginRequiredMixin, DetailView):

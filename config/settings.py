@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "import_export",
+    "django_filters",
+    "django_tables2",
     "csp",
     "axes",
     "django_otp",

@@ -9,6 +9,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from core.audit import audit
 from core.exports import spreadsheet_response
+from core.lists import ListPageView
 from core.pagination import query_int
 from units import selectors as unit_selectors
 
@@ -17,6 +18,7 @@ from .eligibility import evaluate_title
 from .enums import NomineeKind
 from .forms import EligibilityCheckForm
 from .importers import CriterionResource, RecordResource
+from .lists import RecordFilter, RecordTable
 from .models import Criterion
 
 
@@ -120,6 +122,28 @@ class UnitHistoryView(LoginRequiredMixin, HistoryMixin, TemplateView):
 
     def get_records(self, unit):
         return selectors.history_of_unit(unit)
+
+
+class RegistryListView(LoginRequiredMixin, ListPageView):
+    """The achievement registry of the units the user reaches: search without diacritics,
+    filters, sorting, export of exactly what is filtered."""
+
+    template_name = "criteria/registry.html"
+    filterset_class = RecordFilter
+    table_class = RecordTable
+    rows_name = "records"
+    export_basename = "so-thanh-tich"
+    export_action = "registry.export"
+    export_resource = RecordResource
+
+    def get_queryset(self):
+        return selectors.records_visible_to(self.request.user).order_by("-year", "pk")
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {
+            **super().get_filterset_kwargs(filterset_class),
+            "units": unit_selectors.units_visible_to(self.request.user),
+        }
 
 
 class RegistryExportView(LoginRequiredMixin, View):

@@ -4,7 +4,10 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.enums import DayCount
@@ -18,6 +21,7 @@ from core.forms import (
     bound_text_fields,
 )
 from core.idempotency import OnceFormMixin
+from core.pagination import query_int
 from core.validators import (
     SHORT_TEXT_MAX_CHARS,
     SUMMARY_MAX_BYTES,
@@ -26,9 +30,10 @@ from core.validators import (
 )
 from criteria.enums import NomineeCategory
 from units.forms import DateInput
-from units.models import Person, Unit
+from units.models import Unit
 
-from .enums import Eligibility, State, ThresholdBasis
+from . import selectors
+from .enums import ThresholdBasis
 from .models import CommentKind, CouncilSession
 from .summary import word_count
 
@@ -47,7 +52,9 @@ class NominationCreateForm(OnceFormMixin, forms.Form):
     round = forms.ModelChoiceField(label=_("Đợt xét"), queryset=None, empty_label=None)
     category = forms.ChoiceField(label=_("Đối tượng"))
     title = forms.ModelChoiceField(label=_("Danh hiệu đề nghị"), queryset=None, empty_label=None)
-    nominee = forms.ChoiceField(label=_("Cá nhân, tập thể được đề nghị"))
+    nominee = forms.CharField(
+        label=_("Cá nhân, tập thể được đề nghị"), max_length=24, widget=forms.Select
+    )
 
     def __init__(self, *args, campaign, unit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,40 +63,62 @@ class NominationCreateForm(OnceFormMixin, forms.Form):
             (c, NomineeCategory(c).label) for c in campaign.categories
         ]
         self.fields["title"].queryset = campaign.titles.all()
-        self.units = {
-            f"u{u.pk}": u
-            for u in Unit.objects.filter(path__startswith=unit.path)
-            .exclude(valid_to__isnull=False)
-            .order_by("path")[:300]
-        }
-        self.people = {
-            f"p{p.pk}": p
-            for p in Person.objects.filter(unit__path__startswith=unit.path, is_active=True)
-            .select_related("unit")
-            .order_by("full_name")[:3000]
-        }
-        choices = []
-        if "collective" in campaign.categories:
-            choices.append((_("Tập thể"), [(k, u.name) for k, u in self.units.items()]))
-        if any(c != "collective" for c in campaign.categories):
-            choices.append(
-                (
-                    _("Cá nhân"),
-                    [
-                        (k, f"{p.full_name} — {p.get_position_display()}, {p.unit.name}")
-                        for k, p in self.people.items()
-                    ],
-                )
-            )
-        self.fields["nominee"].choices = choices
+        # Up to thousands of people: the select holds only the chosen one, and the picker
+        # (static/js/person-picker.js, Tom Select) asks NomineeSearchView as the user types.
+        self.unit = unit
+        self.allows_units = "collective" in campaign.categories
+        self.allows_people = any(c != "collective" for c in campaign.categories)
+        self.nominee = None
+        widget = self.fields["nominee"].widget
+        widget.attrs.update(
+            {
+                "data-autocomplete-url": reverse("nominations:nominee_search")
+                + "?"
+                + urlencode({"phong_trao": campaign.code}),
+                "data-placeholder": _("Gõ tên (không dấu cũng được), mã định danh hoặc mã đơn vị"),
+                "data-no-results": _("Không tìm thấy ai trong phạm vi đơn vị."),
+                "data-group-units": _("Tập thể"),
+                "data-group-people": _("Cá nhân"),
+            }
+        )
+        widget.choices = [("", "")]
+        if self.is_bound:
+            chosen = self.lookup(self.data.get(self.add_prefix("nominee"), ""))
+            if chosen is not None:
+                widget.choices = [
+                    ("", ""),
+                    (self.data[self.add_prefix("nominee")], selectors.nominee_label(chosen)),
+                ]
         self.helper = FormHelper()
         self.helper.add_input(Submit("create", _("Tạo hồ sơ")))
 
-    def nominee_kwargs(self):
+    def lookup(self, key: str):
+        """The unit ("u<id>") or person ("p<id>") chosen, if the unit may nominate them here."""
+        kind, number = str(key)[:1], query_int(str(key)[1:])
+        if number is None:
+            return None
+        if kind == "u" and self.allows_units:
+            return selectors.nominable_units(self.unit).filter(pk=number).first()
+        if kind == "p" and self.allows_people:
+            return (
+                selectors.nominable_people(self.unit)
+                .select_related("unit")
+                .filter(pk=number)
+                .first()
+            )
+        return None
+
+    def clean_nominee(self):
         key = self.cleaned_data["nominee"]
-        return (
-            {"nominee_unit": self.units[key]} if key in self.units else {"person": self.people[key]}
-        )
+        self.nominee = self.lookup(key)
+        if self.nominee is None:
+            raise ValidationError(_("Hãy chọn cá nhân, tập thể trong phạm vi đơn vị."))
+        return key
+
+    def nominee_kwargs(self):
+        if isinstance(self.nominee, Unit):
+            return {"nominee_unit": self.nominee}
+        return {"person": self.nominee}
 
 
 class ContentForm(VersionedFormMixin, forms.Form):
@@ -251,30 +280,6 @@ class ReviewForm(OnceFormMixin, forms.Form):
 
     def scores(self):
         return {c.pk: self.cleaned_data.get(f"c{c.pk}") for c in self.criteria}
-
-
-class QueueFilterForm(forms.Form):
-    round = forms.ModelChoiceField(
-        label=_("Đợt"), queryset=None, required=False, empty_label=_("Tất cả các đợt")
-    )
-    category = forms.ChoiceField(
-        label=_("Đối tượng"), required=False, choices=[("", _("Tất cả")), *NomineeCategory.choices]
-    )
-    unit = forms.CharField(label=_("Mã đơn vị đề nghị"), required=False)
-    state = forms.ChoiceField(
-        label=_("Trạng thái"), required=False, choices=[("", _("Tất cả")), *State.choices]
-    )
-    eligibility = forms.ChoiceField(
-        label=_("Điều kiện"), required=False, choices=[("", _("Tất cả")), *Eligibility.choices]
-    )
-
-    def __init__(self, *args, rounds, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = rounds
-        for field in self.fields.values():
-            field.widget.attrs["class"] = (
-                "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            )
 
 
 class CouncilSessionForm(OnceFormMixin, forms.ModelForm):

@@ -16,9 +16,11 @@ from django.utils import timezone
 
 from campaigns.enums import CampaignStatus
 from campaigns.selectors import campaigns_visible_to
+from core.lists import folded_search_q
 from criteria.eligibility import evaluate_rules
 from criteria.enums import NomineeKind, RecordKind, RuleStatus
 from criteria.selectors import history_of_person, history_of_unit, rules_with_versions
+from units.models import Person, Unit
 from units.selectors import is_unrestricted, membership_paths
 
 from .enums import Eligibility, State
@@ -104,6 +106,53 @@ def campaigns_open_to(user, unit):
         for campaign in campaigns_visible_to(user).filter(status=CampaignStatus.OPEN)
         if unit.path.startswith(campaign.owner_unit.path) and campaign.owner_unit != unit
     ]
+
+
+# --- choosing the nominee -----------------------------------------------------------------------
+NOMINEE_CHOICES_LIMIT = 20
+
+
+def nominable_people(unit):
+    """The people `unit` may nominate: the active people of its subtree."""
+    return Person.objects.filter(unit__path__startswith=unit.path, is_active=True)
+
+
+def nominable_units(unit):
+    """The units `unit` may nominate as collectives: itself and its subtree, not dissolved."""
+    return Unit.objects.filter(path__startswith=unit.path, valid_to__isnull=True)
+
+
+def nominee_choices(unit, query, *, people=True, units=True, limit=NOMINEE_CHOICES_LIMIT):
+    """What the person picker offers for `query`: collectives, then people, whose folded name
+    holds every folded word typed ("bui kim yen" finds "Bùi Kim Yến"), or whose code or
+    identifier holds it. Two queries, `limit` rows each at most."""
+    condition_people = folded_search_q(query, keys=("name_key",), codes=("identifier",))
+    condition_units = folded_search_q(query, keys=("name_key",), codes=("code",))
+    if condition_people is None:
+        return []
+    found = []
+    if units:
+        found += [
+            (f"u{u.pk}", u.name, "u")
+            for u in nominable_units(unit)
+            .filter(condition_units)
+            .order_by("depth", "name_key")[:limit]
+        ]
+    if people:
+        found += [
+            (f"p{p.pk}", nominee_label(p), "p")
+            for p in nominable_people(unit)
+            .filter(condition_people)
+            .select_related("unit")
+            .order_by("name_key", "pk")[:limit]
+        ]
+    return found
+
+
+def nominee_label(nominee) -> str:
+    if isinstance(nominee, Unit):
+        return nominee.name
+    return f"{nominee.full_name} — {nominee.get_position_display()}, {nominee.unit.name}"
 
 
 # --- one dossier --------------------------------------------------------------------------------

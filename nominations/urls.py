@@ -7,6 +7,7 @@ app_name = "nominations"
 urlpatterns = [
     path("ho-so/", views.NominationListView.as_view(), name="list"),
     path("ho-so/tao/", views.NominationCreateView.as_view(), name="create"),
+    path("ho-so/tao/tim-nguoi/", views.NomineeSearchView.as_view(), name="nominee_search"),
     path("ho-so/<int:pk>/", views.NominationDetailView.as_view(), name="detail"),
     path("ho-so/<int:pk>/sua/", views.NominationEditView.as_view(), name="edit"),
     path(

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import FoldedKeyField
+
 
 class Message(models.Model):
     key = models.CharField(_("khoá chống trùng"), max_length=200, unique=True)
@@ -18,6 +20,7 @@ class Message(models.Model):
     )
     kind = models.CharField(_("loại"), max_length=32)  # a code registered in kinds.py
     subject = models.CharField(_("tiêu đề"), max_length=255)
+    subject_key = FoldedKeyField(source="subject")  # the inbox search, without diacritics
     body = models.TextField(_("nội dung"))
     url = models.CharField(_("đường dẫn"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True, db_index=True)

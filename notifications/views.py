@@ -7,17 +7,19 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import ListView
 
-from core.pagination import ClampedPaginationMixin
+from core.lists import ListPageView
 
 from . import selectors, services
+from .lists import PAGE_SIZE, InboxFilter, InboxTable
 
 
-class InboxView(LoginRequiredMixin, ClampedPaginationMixin, ListView):
+class InboxView(LoginRequiredMixin, ListPageView):
     template_name = "notifications/inbox.html"
-    context_object_name = "notices"
-    paginate_by = 30
+    filterset_class = InboxFilter
+    table_class = InboxTable
+    rows_name = "notices"
+    page_size = PAGE_SIZE
 
     def get_queryset(self):
         return selectors.inbox(self.request.user).order_by("-created_at", "-pk")

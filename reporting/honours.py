@@ -18,8 +18,8 @@ from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone, translation
 
+from core.lists import folded_search_q
 from core.pagination import page_number
-from core.text import fold
 from criteria.enums import NomineeCategory
 from nominations.enums import State
 from nominations.models import ModelWork, Nomination
@@ -133,10 +133,13 @@ class Filters:
     unit: str = ""
     category: str = ""
     title: str = ""
+    sort: str = ""  # "" newest decision first; "name": by name, A to Z (folded)
 
     def apply(self, nominations: QuerySet[Nomination]) -> QuerySet[Nomination]:
-        if self.q and (folded := fold(self.q)):
-            nominations = nominations.filter(search_text__contains=folded)
+        # Each word typed, folded, somewhere in the name or unit: "nguyen anh" finds "Nguyễn
+        # Thị Ánh" (core.lists.folded_search_q, as every list of the portal searches).
+        if self.q and (condition := folded_search_q(self.q, keys=("search_text",))) is not None:
+            nominations = nominations.filter(condition)
         if self.year:
             nominations = nominations.filter(round__year=self.year)
         if self.campaign:
@@ -167,7 +170,8 @@ def page(filters: Filters, requested) -> tuple[int, int, list[Exemplar]]:
         total = matching.count()
         number = page_number(requested, (total + PAGE_SIZE - 1) // PAGE_SIZE)
         start = (number - 1) * PAGE_SIZE
-        rows = matching.order_by("-decision__signed_on", "-pk").values(*_FIELDS)
+        order = ("search_text", "pk") if filters.sort == "name" else ("-decision__signed_on", "-pk")
+        rows = matching.order_by(*order).values(*_FIELDS)
         return total, number, [_exemplar(r) for r in rows[start : start + PAGE_SIZE]]
 
     key = filters.cache_key("page", str(requested)[:20])

@@ -41,6 +41,7 @@ class HonourBoardView(TemplateView):
             unit=get.get("don_vi", "")[:64],
             category=get.get("doi_tuong", "")[:16],
             title=get.get("danh_hieu", "")[:32],
+            sort="name" if get.get("sap_xep") == "ten" else "",
         )
         total, number, exemplars = honours.page(filters, get.get("trang"))
         pages = max((total + honours.PAGE_SIZE - 1) // honours.PAGE_SIZE, 1)
@@ -56,6 +57,8 @@ class HonourBoardView(TemplateView):
             previous_page=number - 1 if number > 1 else None,
             next_page=number + 1 if number < pages else None,
             pages=pages,
+            first=(number - 1) * honours.PAGE_SIZE + 1,
+            last=min(number * honours.PAGE_SIZE, total),
             query=query.urlencode(),
             unit=unit,
             share_image=_absolute(static("img/share.png")),

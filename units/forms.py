@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DateInput, PhotoField, bound_dates
 from core.validators import PHOTO_SUFFIXES, validate_photo
 
-from .enums import Position, UnitLevel
 from .models import Person
 
 
@@ -112,26 +111,3 @@ def _text_input():
 
 def _select():
     return forms.Select(attrs={"class": "form-select"})
-
-
-class UnitFilterForm(forms.Form):
-    q = forms.CharField(label=_("Tìm theo tên hoặc mã"), required=False, widget=_text_input())
-    level = forms.ChoiceField(
-        widget=_select(),
-        label=_("Cấp"),
-        required=False,
-        choices=[("", _("Tất cả các cấp")), *UnitLevel.choices],
-    )
-
-
-class PersonFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Tìm theo tên hoặc mã định danh"), required=False, widget=_text_input()
-    )
-    unit = forms.CharField(label=_("Mã đơn vị"), required=False, widget=_text_input())
-    position = forms.ChoiceField(
-        widget=_select(),
-        label=_("Chức vụ"),
-        required=False,
-        choices=[("", _("Tất cả chức vụ")), *Position.choices],
-    )

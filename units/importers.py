@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 from import_export.instance_loaders import CachedInstanceLoader
 
+from core.fields import fold_keys
 from core.imports import Importer, register
 from core.widgets import ChoiceWidget, PhoneWidget, TextWidget, VietnameseDateWidget
 
@@ -344,7 +345,12 @@ class PersonResource(ScopedResource):
             "phone",
             "email",
             "unit",
+            "name_key",  # refreshed in before_save_instance: bulk_update skips pre_save
         ]
+
+    def before_save_instance(self, instance, row, **kwargs):
+        super().before_save_instance(instance, row, **kwargs)
+        fold_keys([instance])
 
     def unit_code_of(self, person):
         return person.unit.code

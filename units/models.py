@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from core.fields import FoldedKeyField
+
 from .enums import LEVEL_RANK, Gender, Position, Role, SchoolType, UnitLevel
 
 
@@ -27,6 +29,8 @@ class Unit(MP_Node):
 
     code = models.CharField(_("mã đơn vị"), max_length=32, unique=True)
     name = models.CharField(_("tên đơn vị"), max_length=255)
+    # The name folded ("truong thpt le quy don"): what the lists' search matches.
+    name_key = FoldedKeyField(source="name")
     level = models.CharField(_("cấp"), max_length=16, choices=UnitLevel.choices)
     school_type = models.CharField(
         _("loại trường"), max_length=8, choices=SchoolType.choices, blank=True
@@ -174,6 +178,8 @@ class Person(models.Model):
         help_text=_("Mã định danh trên cơ sở dữ liệu ngành; dùng để nhận ra người khi nhập Excel."),
     )
     full_name = models.CharField(_("họ và tên"), max_length=150)
+    # The name folded ("bui kim yen"): what the people list and the person picker match.
+    name_key = FoldedKeyField(source="full_name", max_length=150)
     birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
     gender = models.CharField(_("giới tính"), max_length=8, choices=Gender.choices, blank=True)
     ethnicity = models.CharField(_("dân tộc"), max_length=64, blank=True, default="Kinh")

@@ -3,58 +3,43 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
 from django.views.generic.edit import FormView
 from rules.contrib.views import PermissionRequiredMixin
 
 from core.audit import audit
 from core.exports import spreadsheet_response
+from core.lists import ListPageView
 from core.middleware import PRIVATE_CACHE_CONTROL
-from core.pagination import ClampedPaginationMixin
 from core.storage import open_stored
 from core.validators import photo_content_type
 
 from . import selectors, services
-from .forms import PersonFilterForm, PersonForm, UnitFilterForm
+from .forms import PersonForm
 from .importers import PersonResource, UnitResource
+from .lists import PersonFilter, PersonTable, UnitFilter, UnitTable
 from .models import Person, Unit
 from .session import choose_membership
 
 PAGE_SIZE = 50
 
 
-def _querystring(request):
-    """The list's filters without the page number, for pagination and export links."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
-class UnitListView(LoginRequiredMixin, ClampedPaginationMixin, ListView):
+class UnitListView(LoginRequiredMixin, ListPageView):
     template_name = "units/unit_list.html"
-    paginate_by = PAGE_SIZE
-    context_object_name = "units"
+    filterset_class = UnitFilter
+    table_class = UnitTable
+    rows_name = "units"
+    export_basename = "don-vi"
+    export_action = "unit.export"
+    export_resource = UnitResource
 
     def get_queryset(self):
-        self.filter_form = UnitFilterForm(self.request.GET or None)
-        units = selectors.units_visible_to(self.request.user)
-        if self.filter_form.is_valid():
-            q, level = self.filter_form.cleaned_data["q"], self.filter_form.cleaned_data["level"]
-            if q:
-                units = units.filter(Q(name__icontains=q) | Q(code__icontains=q))
-            if level:
-                units = units.filter(level=level)
-        return units.order_by("path")
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            filter_form=self.filter_form, querystring=_querystring(self.request), **kwargs
-        )
+        return selectors.units_visible_to(self.request.user).order_by("path")
 
 
 class UnitDetailView(LoginRequiredMixin, DetailView):
@@ -93,56 +78,31 @@ class UnitExportView(LoginRequiredMixin, View):
         )
 
 
-class PeopleQueryMixin:
-    """The person list and its export share one filtered, scoped query."""
-
-    def filtered_people(self):
-        self.filter_form = PersonFilterForm(self.request.GET or None)
-        people = selectors.people_visible_to(self.request.user)
-        if self.filter_form.is_valid():
-            data = self.filter_form.cleaned_data
-            if data["q"]:
-                people = people.filter(
-                    Q(full_name__icontains=data["q"]) | Q(identifier__icontains=data["q"])
-                )
-            if data["unit"]:
-                unit = (
-                    selectors.units_visible_to(self.request.user)
-                    .filter(code__iexact=data["unit"])
-                    .first()
-                )
-                people = people.filter(unit__path__startswith=unit.path) if unit else people.none()
-            if data["position"]:
-                people = people.filter(position=data["position"])
-        return people.order_by("full_name", "pk")
-
-
-class PersonListView(LoginRequiredMixin, PeopleQueryMixin, ClampedPaginationMixin, ListView):
+class PersonListView(LoginRequiredMixin, ListPageView):
     template_name = "units/person_list.html"
-    paginate_by = PAGE_SIZE
-    context_object_name = "people"
+    filterset_class = PersonFilter
+    table_class = PersonTable
+    rows_name = "people"
+    export_basename = "ca-nhan"
+    export_action = "person.export"
+    export_resource = PersonResource
 
     def get_queryset(self):
-        return self.filtered_people()
+        return selectors.people_visible_to(self.request.user).order_by("full_name", "pk")
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            filter_form=self.filter_form, querystring=_querystring(self.request), **kwargs
-        )
+    def get_filterset_kwargs(self, filterset_class):
+        return {
+            **super().get_filterset_kwargs(filterset_class),
+            "units": selectors.units_visible_to(self.request.user),
+        }
 
 
-class PersonExportView(LoginRequiredMixin, PeopleQueryMixin, View):
-    def get(self, request):
-        people = self.filtered_people()
-        dataset = PersonResource().export(queryset=people)
-        audit(
-            actor=request.user,
-            action="person.export",
-            rows=len(dataset),
-            filters={k: v for k, v in request.GET.items() if k != "format"},
-        )
-        return spreadsheet_response(
-            dataset, basename="ca-nhan", fmt=request.GET.get("format", "xlsx")
+class PersonExportView(PersonListView):
+    """The old export address (`?format=xlsx|csv` beside the filters): the list's export."""
+
+    def get(self, request, *args, **kwargs):
+        return self.export(
+            request.GET.get("format") if request.GET.get("format") == "csv" else "xlsx"
         )
 
 

@@ -7,6 +7,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import FoldedKeyField
 from core.validators import LONG_TEXT_MAX_CHARS
 
 from .enums import ReportStatus
@@ -32,6 +33,7 @@ class ReportCall(models.Model):
         _("năm học"), help_text=_("Năm kết thúc năm học: 2026 là năm học 2025 - 2026.")
     )
     title = models.CharField(_("tên báo cáo"), max_length=255)
+    title_key = FoldedKeyField(source="title")  # the list's search, without diacritics
     due_on = models.DateField(_("hạn gửi"))
     instructions = models.TextField(
         _("hướng dẫn"), blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_CHARS)]

@@ -18,7 +18,7 @@ from core.audit import audit
 from core.concurrency import StaleVersionError, stale_context
 from core.exports import spreadsheet_response
 from core.idempotency import once, token_from
-from core.pagination import paginate
+from core.lists import ListPageView
 from core.views import LoadMixin
 from reporting.views import pdf_response
 from units.models import Unit
@@ -26,8 +26,7 @@ from units.selectors import membership_paths
 
 from . import printing, selectors, services
 from .forms import ReportCallForm, ReportForm, ReturnForm
-
-PAGE_SIZE = 50
+from .lists import CallFilter, CallTable
 
 
 def _call(request, pk, *, overseen=True):
@@ -48,21 +47,26 @@ def _errors(request, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
-class IndexView(LoginRequiredMixin, TemplateView):
+class IndexView(LoginRequiredMixin, ListPageView):
     """What the user's units have been asked to report, and the calls the user oversees."""
 
     template_name = "yearly/index.html"
+    filterset_class = CallFilter
+    table_class = CallTable
+    rows_name = "calls"
+    export_basename = "yeu-cau-bao-cao"
+    export_action = "yearly.call_export"
+    export_exclude = ("link",)
+
+    def get_queryset(self):
+        return selectors.with_progress(selectors.calls_overseen_by(self.request.user)).order_by(
+            "-year", "unit__path"
+        )
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        calls = selectors.with_progress(selectors.calls_overseen_by(user)).order_by(
-            "-year", "unit__path"
-        )
-        page = paginate(self.request, calls, PAGE_SIZE)
         return super().get_context_data(
             assignments=selectors.assignments_of(user),
-            calls=page.object_list,
-            page_obj=page,
             can_issue=selectors.units_issuing_for(user).exists(),
             **kwargs,
         )

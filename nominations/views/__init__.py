@@ -16,6 +16,7 @@ from .dossier import (
     NominationDetailView,
     NominationEditView,
     NominationListView,
+    NomineeSearchView,
     PhotoView,
     ReceivedTitleView,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "NominationDetailView",
     "NominationEditView",
     "NominationListView",
+    "NomineeSearchView",
     "PhotoView",
     "QueueView",
     "ReceivedTitleView",

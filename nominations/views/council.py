@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 
 from campaigns.models import Round
 from core.idempotency import once, token_from
+from core.lists import EXPORT_FORMATS, configure, export_response
 from core.views import LoadMixin
 from units.enums import Role
 
@@ -21,6 +22,7 @@ from ..forms import (
     TransitionForm,
     VoteForm,
 )
+from ..lists import DecisionFilter, DecisionTable
 from ..models import CouncilSession, Nomination
 from ..services.council import council_session_create, council_vote_record
 from ..services.decision import decide
@@ -38,15 +40,34 @@ class CouncilListView(LoginRequiredMixin, LoadMixin, TemplateView):
     def rounds(self):
         return Round.objects.filter(campaign__owner_unit=self.unit).select_related("campaign")
 
+    def decisions(self, *, paginate=True):
+        """The unit's decision register as a core.lists table (filters from the URL)."""
+        found = DecisionFilter(self.request.GET, queryset=selectors.decision_register(self.unit))
+        found.is_valid()
+        table = DecisionTable(found.qs)
+        return found, configure(table, self.request, paginate=paginate)
+
     def get_context_data(self, **kwargs):
+        decision_filter, table = self.decisions()
         return super().get_context_data(
             unit=self.unit,
             sessions=CouncilSession.objects.filter(unit=self.unit).select_related("round"),
-            decisions=selectors.decision_register(self.unit),
+            decisions=[row.record for row in table.paginated_rows],
+            filter=decision_filter,
+            table=table,
+            export_formats=EXPORT_FORMATS,
             **kwargs,
         )
 
     def get(self, request, *args, **kwargs):
+        if request.GET.get("export") in EXPORT_FORMATS:
+            return export_response(
+                request,
+                self.decisions(paginate=False)[1],
+                fmt=request.GET["export"],
+                basename="quyet-dinh",
+                action="decision.export",
+            )
         return self.render_to_response(
             self.get_context_data(form=CouncilSessionForm(rounds=self.rounds()))
         )

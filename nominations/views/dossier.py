@@ -4,23 +4,24 @@ import rules
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import ListView, TemplateView
+from django.views.generic import TemplateView
 
 from core.audit import audit
 from core.concurrency import StaleVersionError, stale_context
 from core.idempotency import once
+from core.lists import ListPageView
 from core.middleware import PRIVATE_CACHE_CONTROL
-from core.pagination import ClampedPaginationMixin
 from core.storage import open_stored
 from core.validators import photo_content_type
 from core.views import LoadMixin
 
 from .. import selectors
-from ..enums import Action, State
+from ..enums import Action
+from ..exports import NominationResource
 from ..forms import (
     AssessmentForm,
     ContentForm,
@@ -32,6 +33,7 @@ from ..forms import (
     WorkFormSet,
 )
 from ..guards import content_problems
+from ..lists import NominationFilter, NominationTable
 from ..models import Evidence
 from ..services.dossier import (
     evidence_add,
@@ -42,47 +44,37 @@ from ..services.dossier import (
     record_download,
 )
 from ..workflow import actions_for
-from .base import PAGE_SIZE, acting_unit, attachment, export_response, visible_nomination
+from .base import acting_unit, attachment, visible_nomination
 
 
-class NominationListView(LoginRequiredMixin, ClampedPaginationMixin, ListView):
-    """The unit's own dossiers, with their state and next step."""
+class NominationListView(LoginRequiredMixin, ListPageView):
+    """The unit's own dossiers, with their state and next step: searchable without diacritics,
+    sortable, exported exactly as filtered."""
 
     template_name = "nominations/list.html"
-    context_object_name = "nominations"
-    paginate_by = PAGE_SIZE
+    filterset_class = NominationFilter
+    table_class = NominationTable
+    export_basename = "ho-so"
+    export_action = "nomination.export"
+    export_resource = NominationResource
+    rows_name = "nominations"
 
     def get_queryset(self):
         unit = acting_unit(self.request)
         nominations = selectors.nominations_visible_to(self.request.user)
         if unit is not None:
             nominations = nominations.filter(nominating_unit__path__startswith=unit.path)
-        state = self.request.GET.get("state")
-        if state in State.values:
-            nominations = nominations.filter(state=state)
-        return nominations.order_by("-updated_at", "-pk")
+        # The paging query joins only what it filters and sorts on; the table reads its page's
+        # rows by id (NominationTable.load_rows).
+        return nominations.select_related(None).order_by("-updated_at", "-pk")
 
-    def paginate_queryset(self, queryset, page_size):
-        # Page through the ids alone, then fetch the page's rows (selectors.rows_in_order).
-        ids = queryset.select_related(None).values_list("pk", flat=True)
-        paginator, page, ids, is_paginated = super().paginate_queryset(ids, page_size)
-        page.object_list = selectors.rows_in_order(ids)
-        return paginator, page, page.object_list, is_paginated
-
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("export") in ("xlsx", "csv"):
-            return export_response(request, self.get_queryset(), "ho-so")
-        return super().get(request, *args, **kwargs)
+    def export_rows(self, rows):
+        return rows.select_related(*selectors.ROW_RELATED, "decision")
 
     def get_context_data(self, **kwargs):
         unit = acting_unit(self.request)
-        query = self.request.GET.copy()
-        query.pop("page", None)
         return super().get_context_data(
-            querystring=query.urlencode(),
             unit=unit,
-            states=State.choices,
-            current_state=self.request.GET.get("state", ""),
             can_create=rules.has_perm("nominations.add_nomination_for", self.request.user, unit),
             **kwargs,
         )
@@ -139,6 +131,37 @@ class NominationCreateView(LoginRequiredMixin, LoadMixin, TemplateView):
                     messages.success(request, _("Đã tạo hồ sơ nháp. Hãy điền nội dung."))
                 return redirect("nominations:edit", pk=nomination.pk)
         return self.render_to_response(self.get_context_data(form=form))
+
+
+class NomineeSearchView(LoginRequiredMixin, View):
+    """The person picker's source: the people and units the acting unit may nominate in the
+    campaign (`phong_trao`) and category (`doi_tuong`, optional), whose name matches what was
+    typed, without diacritics. JSON."""
+
+    def get(self, request):
+        unit = acting_unit(request)
+        if not rules.has_perm("nominations.add_nomination_for", request.user, unit):
+            raise PermissionDenied
+        code = request.GET.get("phong_trao")
+        campaign = next(
+            (c for c in selectors.campaigns_open_to(request.user, unit) if c.code == code), None
+        )
+        if campaign is None:
+            raise Http404
+        categories = campaign.categories
+        if request.GET.get("doi_tuong") in categories:  # the category chosen on the form
+            categories = [request.GET["doi_tuong"]]
+        found = selectors.nominee_choices(
+            unit,
+            request.GET.get("q", ""),
+            units="collective" in categories,
+            people=any(c != "collective" for c in categories),
+        )
+        response = JsonResponse(
+            {"results": [{"value": k, "text": text, "group": g} for k, text, g in found]}
+        )
+        response["Cache-Control"] = PRIVATE_CACHE_CONTROL
+        return response
 
 
 class NominationEditView(LoginRequiredMixin, LoadMixin, TemplateView):

@@ -12,6 +12,7 @@ import time_machine
 from django.core.management import call_command
 from PIL import Image
 
+from core.text import fold
 from nominations.models import Nomination
 from tests.browser.test_login import CHROMIUM_ARGS
 from units.models import Person
@@ -51,13 +52,22 @@ class Users:
         return self.pages[username]
 
 
+def choose_person(page, person):
+    """The person picker (Tom Select): type the name without diacritics, pick the person."""
+    picker = page.locator("#id_nominee-ts-control")
+    picker.click()
+    picker.press_sequentially(fold(person.full_name), delay=20)
+    page.locator(".ts-dropdown .option").filter(has_text=person.full_name).first.click()
+    assert page.locator("select#id_nominee").input_value() == f"p{person.pk}"
+
+
 def draft(page, base, *, round_name, person):
     """A nominator drafts a complete dossier; returns its detail URL."""
     page.goto(f"{base}/ho-so/tao/")
     page.get_by_role("link", name=CAMPAIGN).click()
     page.get_by_label("Đợt xét").select_option(label=round_name)
     page.get_by_label("Đối tượng").select_option("teacher")
-    page.get_by_label("Cá nhân, tập thể được đề nghị").select_option(f"p{person.pk}")
+    choose_person(page, person)
     page.get_by_role("button", name="Tạo hồ sơ").click()
     page.get_by_label("Tóm tắt thành tích").fill(SUMMARY)
     page.get_by_label("Quê quán").fill("Hòa Vang, Đà Nẵng")

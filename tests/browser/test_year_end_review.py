@@ -16,10 +16,10 @@ SHOTS = os.environ.get("REVIEW_SCREENSHOTS")  # a folder: save the pages for a h
 def test_principal_reviews_the_year_and_creates_draft_dossiers(
     live_server,
     chromium_path,
-    school,
+    school,  # noqa: F811
     users,
-    yearly_campaign,
-    clock,  # noqa: F811
+    yearly_campaign,  # noqa: F811
+    clock,
 ):
     from playwright.sync_api import expect, sync_playwright
 

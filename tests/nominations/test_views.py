@@ -174,7 +174,7 @@ def test_queue_filters_by_eligibility_and_unit(client, placed, users, clock):
         == []
     )
     assert list(
-        client.get(reverse("nominations:queue"), {"eligibility": "pass", "unit": "TH-A"}).context[
+        client.get(reverse("nominations:queue"), {"eligibility": "pass", "q": "TH-A"}).context[
             "nominations"
         ]
     ) == [nomination]
@@ -422,7 +422,7 @@ def test_list_pages_through_ids_and_flags_duplicates(
     from nominations.views.dossier import NominationListView
     from tests.factories import PersonFactory
 
-    monkeypatch.setattr(NominationListView, "paginate_by", 2)
+    monkeypatch.setattr(NominationListView, "page_size", 2)
     first = placed("under_review@commune")
     twin = PersonFactory(
         unit=tree.school_b, full_name="Nguyễn Thị Ánh", birth_date=first.nominee_person.birth_date

@@ -352,6 +352,14 @@ ROUTES: dict[str, object] = {
         Scoped("the registry of the user's scope", (each(query={"format": "csv"}),)),
         Guarded((each(query={"format": "csv", "don_vi": code("school_a")}),), "a_nominator"),
     ),
+    "criteria:registry": Scoped(
+        "the registry of the user's scope; a unit code outside it finds nothing",
+        (
+            each(),
+            each(query={"export": "csv"}),
+            each(query={"don_vi": code("school_a")}),
+        ),
+    ),
     # Campaigns.
     "campaigns:list": Scoped("the campaigns the user takes part in"),
     "campaigns:create": Scoped(
@@ -434,6 +442,10 @@ ROUTES: dict[str, object] = {
         (each(query={"phong_trao": code("campaign")}), each()),
         owner="a_nominator",
         also_send=lambda w: {"category": "teacher", "nominee": f"p{w.person.pk}"},
+    ),
+    "nominations:nominee_search": Scoped(
+        "the people and units the user's own unit may nominate",
+        (each(query={"phong_trao": code("campaign"), "q": g("person", "full_name")}),),
     ),
     "nominations:detail": Guarded(ALL_DOSSIERS, "a_nominator"),
     "nominations:edit": Guarded(DOSSIERS, "a_nominator"),

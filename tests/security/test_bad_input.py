@@ -65,13 +65,13 @@ from nominations.forms import (
     EvidenceForm,
     NominationCreateForm,
     PublicCommentForm,
-    QueueFilterForm,
     ReceivedTitleForm,
     ReviewForm,
     TransitionForm,
     VoteForm,
     WorkFormSet,
 )
+from nominations.lists import QueueFilter
 from nominations.models import Nomination
 from nominations.summary import SUMMARY_TAGS, sanitise_summary
 from tests.factories import PersonFactory, title
@@ -242,7 +242,7 @@ def test_forms_on_a_dossier_validate_or_report_never_raise(dossier, campaign, us
         "received_title": lambda d: ReceivedTitleForm(d),
         "evidence": lambda d: EvidenceForm(d, {}, nomination=dossier),
         "review": lambda d: ReviewForm(d, nomination=dossier),
-        "queue_filter": lambda d: QueueFilterForm(d, rounds=rounds),
+        "queue_filter": lambda d: QueueFilter(d, queryset=nominations, rounds=rounds).form,
         "council_session": lambda d: CouncilSessionForm(d, rounds=rounds, campaign=campaign),
         "consultation": lambda d: ConsultationForm(d, candidates=nominations),
         "public_comment": lambda d: PublicCommentForm(d, entries=nominations),
