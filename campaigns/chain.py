@@ -11,6 +11,7 @@ import bisect
 
 from django.utils.translation import gettext as _
 
+from criteria.selectors import granting_levels
 from units.models import Unit, UnitMove
 
 from .selectors import days_left, deadline_for, rounds_of
@@ -46,12 +47,13 @@ def chain_on(unit: Unit, *, day, up_to: Unit) -> list[Unit]:
     return chain
 
 
-def deciding_unit(*, chain: list[Unit], owner: Unit, title) -> Unit:
-    """The campaign owner decides when it may grant the title; otherwise the nearest unit above
-    the nominating one that may."""
-    if owner.level in title.granting_levels:
+def deciding_unit(*, chain: list[Unit], owner: Unit, title, day) -> Unit:
+    """The campaign owner decides when it may grant the title on `day` (the authority matrix);
+    otherwise the nearest unit above the nominating one that may."""
+    levels = granting_levels(title, day)
+    if owner.level in levels:
         return owner
-    return next((u for u in chain[1:] if u.level in title.granting_levels), owner)
+    return next((u for u in chain[1:] if u.level in levels), owner)
 
 
 def chain_from(unit: Unit, *, campaign, day, title=None) -> list[Unit]:
@@ -60,7 +62,7 @@ def chain_from(unit: Unit, *, campaign, day, title=None) -> list[Unit]:
     full = chain_on(unit, day=day, up_to=campaign.owner_unit)
     if title is None:
         return full
-    decider = deciding_unit(chain=full, owner=campaign.owner_unit, title=title)
+    decider = deciding_unit(chain=full, owner=campaign.owner_unit, title=title, day=day)
     chain = full[: full.index(decider) + 1]
     if len(chain) < 2:
         raise ChainError(

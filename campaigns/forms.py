@@ -3,6 +3,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.concurrency import VersionedFormMixin
@@ -11,7 +12,7 @@ from core.idempotency import OnceFormMixin
 from core.validators import DEFAULT_MAX_SUMMARY_WORDS
 from criteria.enums import NomineeCategory, Severity
 from criteria.models import EligibilityRule, Title
-from criteria.selectors import criteria_templates_for
+from criteria.selectors import authority_problem, criteria_templates_for
 from units.enums import UnitLevel
 from units.forms import DateInput
 from units.models import Unit
@@ -86,6 +87,20 @@ class CampaignForm(OnceFormMixin, VersionedFormMixin, forms.ModelForm):
         # Blank keeps the campaign's (or the default) maximum: older forms and scripts omit it.
         self.fields["max_summary_words"].required = False
         self.helper = _helper(_("Lưu"))
+
+    def clean(self):
+        cleaned = super().clean()
+        owner = cleaned.get("owner_unit") or getattr(self.instance, "owner_unit", None)
+        day = cleaned.get("period_start") or timezone.localdate()
+        if owner is not None and cleaned.get("titles"):
+            # The authority matrix: the unit running the campaign decides its dossiers, so it
+            # must be allowed to grant every title it offers.
+            problems = [
+                authority_problem(title=title, unit=owner, day=day) for title in cleaned["titles"]
+            ]
+            for problem in filter(None, problems):
+                self.add_error("titles", problem)
+        return cleaned
 
     def clean_max_summary_words(self):
         value = self.cleaned_data.get("max_summary_words")

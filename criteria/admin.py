@@ -1,15 +1,20 @@
 """Django admin for system administrators: the title catalogue, rules and criteria templates."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-from .models import AchievementRecord, CriteriaSet, Criterion, EligibilityRule, RuleVersion, Title
-
-
-@admin.register(Title)
-class TitleAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "nominee_kind", "cash_multiplier", "is_active"]
-    list_filter = ["kind", "nominee_kind", "is_active"]
-    search_fields = ["code", "name"]
+from . import services
+from .models import (
+    AchievementRecord,
+    CriteriaSet,
+    Criterion,
+    EligibilityRule,
+    GrantingAuthority,
+    LegalText,
+    RuleVersion,
+    Title,
+)
 
 
 class CriterionInline(admin.TabularInline):
@@ -38,9 +43,52 @@ class CriteriaSetAdmin(admin.ModelAdmin):
         return [] if obj is not None and obj.is_frozen else self.inlines
 
 
-class RuleVersionInline(admin.TabularInline):
+class RuleVersionInline(admin.StackedInline):
+    """A new circular: add a version here (its dates, legal source, texts and parameters); the
+    parameters are checked before saving (criteria.params)."""
+
     model = RuleVersion
     extra = 1
+    filter_horizontal = ["sources"]
+    readonly_fields = ["source_check"]
+
+    @admin.display(description=_("nguồn chưa xác minh"))
+    def source_check(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        return ", ".join(text.code for text in obj.unverified_sources) or _("không có")
+
+
+class AuthorityInline(admin.TabularInline):
+    model = GrantingAuthority
+    extra = 0
+    fields = ["level", "source", "legal_source", "grade", "effective_from", "effective_to", "note"]
+
+
+@admin.register(LegalText)
+class LegalTextAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "effective_from", "effective_to", "grade", "verified"]
+    list_filter = ["grade"]
+    search_fields = ["code", "name"]
+    readonly_fields = ["verified_by", "verified_at"]
+    actions = ["confirm"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(boolean=True, description=_("đã xác minh"))
+    def verified(self, obj):
+        return obj.is_verified
+
+    @admin.action(description=_("Xác nhận đã đối chiếu văn bản gốc"))
+    def confirm(self, request, queryset):
+        count = services.legal_texts_confirm(actor=request.user, texts=queryset)
+        self.message_user(request, _("Đã xác nhận %(n)s văn bản.") % {"n": count}, messages.SUCCESS)
+
+
+@admin.register(GrantingAuthority)
+class GrantingAuthorityAdmin(admin.ModelAdmin):
+    list_display = ["title", "level", "legal_source", "grade", "effective_from", "effective_to"]
+    list_filter = ["level", "grade", "title"]
+    search_fields = ["title__code", "title__name", "legal_source"]
 
 
 @admin.register(EligibilityRule)
@@ -58,3 +106,11 @@ class AchievementRecordAdmin(admin.ModelAdmin):
     search_fields = ["person__full_name", "person__identifier", "unit__code", "decision_number"]
     raw_id_fields = ["person", "unit", "created_by"]
     list_select_related = ["person", "unit", "title"]
+
+
+@admin.register(Title)
+class TitleAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "nominee_kind", "cash_multiplier", "is_active"]
+    list_filter = ["kind", "nominee_kind", "is_active"]
+    search_fields = ["code", "name"]
+    inlines = [AuthorityInline]

@@ -113,9 +113,18 @@ class RuleType(models.TextChoices):
     MEMBER_COUNT = "member_count", _("Số thành viên đạt danh hiệu")
     NO_DISCIPLINE = "no_discipline", _("Không bị kỷ luật từ mức quy định trở lên")
     INITIATIVE_COUNT = "initiative_count", _("Số sáng kiến, đề tài được công nhận")
+    CONSECUTIVE_AWARDS = "consecutive_awards", _("Đạt danh hiệu ở các kỳ xét liên tiếp")
     NOT_UNDER_REVIEW = "not_under_review", _("Không đang bị xem xét kỷ luật, thanh tra")
     ANY_OF = "any_of", _("Đạt một trong các điều kiện")
     ALL_OF = "all_of", _("Đạt tất cả các điều kiện")
+
+
+class SourceGrade(models.TextChoices):
+    """How sure the portal is of a legal text (DOMAIN.md's grades)."""
+
+    VERIFIED = "V", _("Đã đối chiếu văn bản gốc")
+    SECONDARY = "S", _("Nhiều nguồn thứ cấp thống nhất")
+    UNVERIFIED = "U", _("Chưa xác minh (một nguồn)")
 
 
 class Severity(models.TextChoices):

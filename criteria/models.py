@@ -19,24 +19,21 @@ from .enums import (
     RecordSource,
     RuleType,
     Severity,
+    SourceGrade,
     Tier,
     TitleKind,
 )
 
 
 class Title(models.Model):
-    """An emulation title or a form of award, with the unit levels whose head may grant it."""
+    """An emulation title or a form of award. Who may grant it, and since when, is the authority
+    matrix (GrantingAuthority), not a field of the title: it changes with the law."""
 
     code = models.CharField(_("mã"), max_length=32, unique=True)
     name = models.CharField(_("tên"), max_length=255)
     short_name = models.CharField(_("tên viết tắt"), max_length=32, blank=True)
     kind = models.CharField(_("loại"), max_length=16, choices=TitleKind.choices)
     nominee_kind = models.CharField(_("đối tượng"), max_length=16, choices=NomineeKind.choices)
-    granting_levels = models.JSONField(
-        _("cấp có thẩm quyền tặng"),
-        default=list,
-        help_text=_("Các cấp đơn vị mà thủ trưởng được tặng danh hiệu, hình thức này."),
-    )
     cash_multiplier = models.DecimalField(
         _("mức tiền thưởng (lần lương cơ sở)"),
         max_digits=5,
@@ -55,16 +52,6 @@ class Title(models.Model):
 
     def __str__(self):
         return self.short_name or self.name
-
-    def clean(self):
-        unknown = set(self.granting_levels or []) - set(UnitLevel.values)
-        if unknown:
-            raise ValidationError(
-                {
-                    "granting_levels": _("Cấp không hợp lệ: %(levels)s.")
-                    % {"levels": ", ".join(sorted(unknown))}
-                }
-            )
 
     def fits(self, category: str) -> bool:
         kind = NomineeCategory(category).nominee_kind
@@ -181,6 +168,53 @@ class Criterion(models.Model):
             raise ValidationError({"threshold": _("Chỉ tiêu định lượng cần có ngưỡng.")})
 
 
+class LegalText(models.Model):
+    """A legal text a rule version or a line of the authority matrix rests on (a law, decree or
+    circular), with how sure we are of it. A text graded [U] in DOMAIN.md is marked unverified
+    on every verdict that uses it until an administrator confirms it, having read the text."""
+
+    code = models.CharField(_("số hiệu"), max_length=64, unique=True)
+    name = models.CharField(_("tên văn bản"), max_length=255)
+    issuer = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
+    effective_from = models.DateField(_("hiệu lực từ ngày"), null=True, blank=True)
+    effective_to = models.DateField(_("hết hiệu lực từ ngày"), null=True, blank=True)
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name=_("thay thế văn bản"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaced_by",
+    )
+    grade = models.CharField(
+        _("mức tin cậy"), max_length=1, choices=SourceGrade.choices, default=SourceGrade.UNVERIFIED
+    )
+    url = models.URLField(_("đường dẫn văn bản"), blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xác nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("văn bản pháp lý")
+        verbose_name_plural = _("văn bản pháp lý")
+        ordering = ["-effective_from", "code"]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def is_verified(self) -> bool:
+        """Not a single unverified source ([U]), or confirmed by an administrator since."""
+        return self.grade != SourceGrade.UNVERIFIED or self.verified_at is not None
+
+
 class EligibilityRule(models.Model):
     """A named, checkable condition. Its parameters live in dated versions (RuleVersion), so a
     change in the law adds a version and evaluation uses the one in force on the date."""
@@ -223,6 +257,17 @@ class RuleVersion(models.Model):
     legal_source = models.CharField(_("căn cứ pháp lý"), max_length=255)
     effective_from = models.DateField(_("hiệu lực từ ngày"))
     effective_to = models.DateField(_("hiệu lực đến ngày"), null=True, blank=True)
+    sources = models.ManyToManyField(
+        LegalText, verbose_name=_("văn bản căn cứ"), blank=True, related_name="rule_versions"
+    )
+    applies_if_more_favourable = models.BooleanField(
+        _("áp dụng cho hồ sơ tiếp nhận trước nếu có lợi hơn"),
+        default=False,
+        help_text=_(
+            "Quy định chuyển tiếp: hồ sơ được tiếp nhận trước ngày hiệu lực vẫn theo phiên bản "
+            "cũ, trừ khi phiên bản này có lợi hơn cho người được đề nghị."
+        ),
+    )
 
     class Meta:
         verbose_name = _("phiên bản điều kiện")
@@ -239,6 +284,76 @@ class RuleVersion(models.Model):
 
     def __str__(self):
         return f"{self.rule.code} từ {self.effective_from:%d/%m/%Y}"
+
+    def in_force_on(self, day) -> bool:
+        return self.effective_from <= day and (
+            self.effective_to is None or day <= self.effective_to
+        )
+
+    @property
+    def unverified_sources(self) -> list[LegalText]:
+        """The texts this version rests on that nobody has confirmed (prefetch `sources`)."""
+        return [text for text in self.sources.all() if not text.is_verified]
+
+    def clean(self):
+        from .params import params_problems
+
+        if self.rule_id:
+            codes = set(Title.objects.values_list("code", flat=True))
+            problems = params_problems(self.rule.rule_type, self.params, title_codes=codes)
+            if problems:
+                raise ValidationError({"params": problems})
+
+
+class GrantingAuthority(models.Model):
+    """One line of the authority matrix: the head of a unit at `level` may grant `title` between
+    the dates, on the legal basis named. The campaign and decision forms check it, and the chain
+    of a dossier stops at the first unit that may grant its title."""
+
+    title = models.ForeignKey(
+        Title,
+        verbose_name=_("danh hiệu, hình thức"),
+        on_delete=models.CASCADE,
+        related_name="authorities",
+    )
+    level = models.CharField(_("cấp có thẩm quyền tặng"), max_length=16, choices=UnitLevel.choices)
+    source = models.ForeignKey(
+        LegalText,
+        verbose_name=_("văn bản căn cứ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="authorities",
+    )
+    legal_source = models.CharField(_("căn cứ pháp lý"), max_length=255, blank=True)
+    grade = models.CharField(
+        _("mức tin cậy"), max_length=1, choices=SourceGrade.choices, default=SourceGrade.UNVERIFIED
+    )
+    effective_from = models.DateField(_("hiệu lực từ ngày"))
+    effective_to = models.DateField(_("hiệu lực đến ngày"), null=True, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("thẩm quyền khen thưởng")
+        verbose_name_plural = _("thẩm quyền khen thưởng")
+        ordering = ["title", "level", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["title", "level", "effective_from"], name="authority_title_level_from"
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True)
+                | Q(effective_to__gte=models.F("effective_from")),
+                name="authority_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_level_display()}: {self.title}"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.grade != SourceGrade.UNVERIFIED
 
     def in_force_on(self, day) -> bool:
         return self.effective_from <= day and (

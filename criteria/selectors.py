@@ -4,7 +4,14 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from units.selectors import is_unrestricted, scope_paths
 
-from .models import AchievementRecord, CriteriaSet, EligibilityRule, RuleVersion, Title
+from .models import (
+    AchievementRecord,
+    CriteriaSet,
+    EligibilityRule,
+    GrantingAuthority,
+    RuleVersion,
+    Title,
+)
 
 
 def titles_active() -> QuerySet[Title]:
@@ -34,8 +41,47 @@ def criteria_templates_for(user, *, category=None) -> QuerySet[CriteriaSet]:
 def rules_with_versions(queryset=None) -> QuerySet[EligibilityRule]:
     rules = queryset if queryset is not None else EligibilityRule.objects.all()
     return rules.select_related("title").prefetch_related(
-        Prefetch("versions", queryset=RuleVersion.objects.order_by("effective_from"))
+        Prefetch(
+            "versions",
+            queryset=RuleVersion.objects.order_by("effective_from").prefetch_related("sources"),
+        )
     )
+
+
+def authorities_on(title, day) -> list[GrantingAuthority]:
+    """The lines of the authority matrix for `title` in force on `day`."""
+    return [
+        line
+        for line in GrantingAuthority.objects.filter(title=title).select_related("source")
+        if line.in_force_on(day)
+    ]
+
+
+def granting_levels(title, day) -> set[str]:
+    """The unit levels whose head may grant `title` on `day`."""
+    return {line.level for line in authorities_on(title, day)}
+
+
+def authority_problem(*, title, unit, day) -> str:
+    """Why the head of `unit` may not grant `title` on `day` (empty when it may)."""
+    from django.utils.translation import gettext as _
+
+    from units.enums import UnitLevel
+
+    levels = granting_levels(title, day)
+    if unit.level in levels:
+        return ""
+    return _(
+        "%(unit)s (%(level)s) không có thẩm quyền tặng “%(title)s” vào ngày %(day)s; theo "
+        "ma trận thẩm quyền chỉ cấp: %(levels)s."
+    ) % {
+        "unit": unit.name,
+        "level": UnitLevel(unit.level).label,
+        "title": title.name,
+        "day": day.strftime("%d/%m/%Y"),
+        "levels": ", ".join(str(UnitLevel(level).label) for level in UnitLevel if level in levels)
+        or "—",
+    }
 
 
 def history_of_person(person) -> QuerySet[AchievementRecord]:

@@ -125,3 +125,15 @@ def title_record_from_decision(
 def title_records_revoke(*, source_ref: str) -> int:
     """A revocation decision: the entries it withdraws stay on record, marked revoked."""
     return AchievementRecord.objects.filter(source_ref=source_ref).update(is_revoked=True)
+
+
+def legal_texts_confirm(*, actor, texts) -> int:
+    """An administrator has read these texts in their official version: the verdicts that rest
+    on them stop being marked unverified."""
+    count = 0
+    for text in texts:
+        text.verified_by, text.verified_at = actor, timezone.now()
+        text.save(update_fields=["verified_by", "verified_at"])
+        audit(actor=actor, action="legal_text.confirm", target=text, code=text.code)
+        count += 1
+    return count

@@ -13,7 +13,7 @@ from core.pagination import query_int
 from units import selectors as unit_selectors
 
 from . import selectors
-from .eligibility import evaluate_rules
+from .eligibility import evaluate_title
 from .enums import NomineeKind
 from .forms import EligibilityCheckForm
 from .importers import CriterionResource, RecordResource
@@ -89,10 +89,8 @@ class HistoryMixin:
         form = EligibilityCheckForm(self.request.GET or None, nominee_kind=self.nominee_kind)
         results = None
         if form.is_valid():
-            title = form.cleaned_data["title"]
-            rules = selectors.rules_with_versions(title.rules.all())
-            results = evaluate_rules(
-                rules=rules,
+            results = evaluate_title(
+                title=form.cleaned_data["title"],
                 subject=subject,
                 year=form.cleaned_data["year"],
                 on_date=timezone.localdate(),

@@ -1,6 +1,7 @@
 """What follows a transition besides the dossier's own row: the registry entry of a recognition
-or revocation (written by the registry's own services), the eligibility the guards found,
-the notices. The public honour board's cache listens for recognitions itself (reporting).
+or revocation (written by the registry's own services), the eligibility the guards found, the
+day the deciding unit received the dossier, the notices. The public honour board's cache
+listens for recognitions itself (reporting).
 
 The transition table (workflow.py) names these per row and `services.transition.transition` runs
 them inside its transaction, after the dossier and its timeline entry are saved; nothing else
@@ -30,6 +31,16 @@ def record_recognition(nomination: Nomination, attempt) -> None:
 
 def revoke_records(nomination: Nomination, attempt) -> None:
     criteria_services.title_records_revoke(source_ref=f"nomination:{nomination.pk}")
+
+
+def record_acceptance(nomination: Nomination, attempt) -> None:
+    """The day the competent body received the dossier: the day it reached its deciding unit
+    (sent, forwarded or resubmitted there). It picks the version of the law the eligibility is
+    judged by (DOMAIN.md: the 2026 amendment's transition rule)."""
+    if nomination.position != attempt.last:
+        return
+    nomination.accepted_on = attempt.today
+    Nomination.objects.filter(pk=nomination.pk).update(accepted_on=attempt.today)
 
 
 def store_eligibility(nomination: Nomination, attempt) -> None:

@@ -102,6 +102,15 @@ class ContentForm(VersionedFormMixin, forms.Form):
             "bảng. Mã HTML, script và liên kết bị loại bỏ."
         ),
     )
+    ground = BoundedTextField(
+        label=_("Căn cứ đề nghị"),
+        max_length=2000,
+        rows=2,
+        help_text=_(
+            "Ghi khi hồ sơ không dựa trên điều kiện portal kiểm tra được (ví dụ Bằng khen theo "
+            "Điều 74 khoản 1 điểm a, b hoặc c): người xét thấy cả căn cứ này và cảnh báo."
+        ),
+    )
     video_links = BoundedTextField(
         label=_("Đường dẫn video (mỗi dòng một đường dẫn)"), max_length=2000, rows=2
     )

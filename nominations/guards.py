@@ -146,7 +146,23 @@ def content_complete(nomination, attempt):
 def eligible(nomination, attempt):
     # Kept on the attempt: the transition stores the summary once it succeeds.
     attempt.eligibility = selectors.eligibility(nomination, on_date=attempt.today)
-    return [f"{r.rule.name}: {r.message}" for r in attempt.eligibility if r.blocks]
+    problems = [f"{r.rule.name}: {r.message}" for r in attempt.eligibility if r.blocks]
+    # A warning-only rule (one ground among several the law allows, e.g. Art. 74(1)(d) for a
+    # Bằng khen) does not block, but the nominator must name the ground the dossier rests on.
+    unmet = [
+        r
+        for r in attempt.eligibility
+        if r.rule.severity == "warn" and not r.blocks and r.status != "pass"
+    ]
+    if unmet and not nomination.ground.strip():
+        problems.append(
+            _(
+                "%(rule)s: chưa đạt (%(why)s). Nếu đề nghị theo căn cứ khác, hãy ghi “Căn cứ "
+                "đề nghị” trên hồ sơ."
+            )
+            % {"rule": unmet[0].rule.name, "why": unmet[0].message}
+        )
+    return problems
 
 
 def quota_free(nomination, attempt):

@@ -128,6 +128,20 @@ class Nomination(models.Model):
     eligibility = models.CharField(
         _("điều kiện"), max_length=8, choices=Eligibility.choices, blank=True, db_index=True
     )
+    ground = models.TextField(
+        _("căn cứ đề nghị"),
+        blank=True,
+        validators=[MaxLengthValidator(LONG_TEXT_MAX_CHARS)],
+        help_text=_(
+            "Thành tích theo điểm nào của luật (ví dụ Điều 74 khoản 1 điểm a, b, c) khi không "
+            "đề nghị theo điều kiện portal kiểm tra được; người xét thấy cả căn cứ này và "
+            "cảnh báo."
+        ),
+    )
+    # The day the competent (deciding) body received the dossier: it picks the version of the
+    # law that applies (DOMAIN.md, the 2026 transition rule). Written by the transition's effect
+    # when the dossier reaches its deciding unit.
+    accepted_on = models.DateField(_("ngày cơ quan có thẩm quyền tiếp nhận"), null=True, blank=True)
     decision = models.ForeignKey(
         Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="recognised"
     )

@@ -122,18 +122,26 @@ def received_titles(nomination: Nomination):
 
 
 def eligibility(nomination: Nomination, *, on_date=None):
-    """The title's rules and the campaign's, as in force on the date, for this nominee."""
+    """The title's rules and the campaign's for this nominee. The version of the law is the one
+    in force on the day the deciding unit received the dossier (`accepted_on`), or on `on_date`
+    (default today) while it has not arrived there; a later version that applies when more
+    favourable is evaluated too (criteria.eligibility)."""
     kind = NomineeKind.COLLECTIVE if nomination.is_collective else NomineeKind.INDIVIDUAL
     campaign_links = list(
         nomination.campaign.rule_links.filter(rule__applies_to__in=[kind, NomineeKind.BOTH])
     )
-    rules = list(rules_with_versions(nomination.title.rules.all()))
-    rules += list(rules_with_versions().filter(pk__in=[link.rule_id for link in campaign_links]))
+    rules = list(
+        rules_with_versions(nomination.title.rules.filter(applies_to__in=[kind, NomineeKind.BOTH]))
+    )
+    linked = [link.rule_id for link in campaign_links if link.rule_id not in {r.pk for r in rules}]
+    rules += list(rules_with_versions().filter(pk__in=linked))
+    today = on_date or timezone.localdate()
     return evaluate_rules(
         rules=rules,
         subject=nomination.nominee,
         year=nomination.round.year,
-        on_date=on_date or timezone.localdate(),
+        on_date=nomination.accepted_on or today,
+        today=today,
         severities={link.rule_id: link.severity for link in campaign_links},
     )
 

@@ -88,7 +88,7 @@ TRANSITIONS = (
         is_nominating_approver,
         guards=(checks.WINDOW_OPEN, checks.CONTENT_COMPLETE, checks.ELIGIBLE, checks.QUOTA_FREE),
         move=up_one,
-        effects=(effects.store_eligibility, effects.send_notices),
+        effects=(effects.record_acceptance, effects.store_eligibility, effects.send_notices),
     ),
     Transition(
         Action.FORWARD,
@@ -97,6 +97,7 @@ TRANSITIONS = (
         is_current_approver,
         guards=(checks.BELOW_DECIDING, checks.WINDOW_OPEN, checks.QUOTA_FREE),
         move=up_one,
+        effects=(effects.record_acceptance, effects.send_notices),
     ),
     Transition(
         Action.RETURN,
@@ -113,7 +114,7 @@ TRANSITIONS = (
         is_nominating_approver,
         guards=(checks.RETURNER_WINDOW_OPEN, checks.CONTENT_COMPLETE, checks.ELIGIBLE),
         move=back_to_returner,
-        effects=(effects.store_eligibility, effects.send_notices),
+        effects=(effects.record_acceptance, effects.store_eligibility, effects.send_notices),
     ),
     Transition(
         Action.REJECT,

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
-from .models import Membership, Person, Unit, UnitMove, User
+from .models import Membership, Person, Placement, Unit, UnitMove, User
 
 
 @admin.register(Unit)
@@ -47,8 +47,15 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "unit"]
 
 
+class PlacementInline(admin.TabularInline):
+    model = Placement
+    extra = 0
+    raw_id_fields = ["unit"]
+
+
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
+    inlines = [PlacementInline]
     list_display = ["full_name", "identifier", "position", "unit", "is_active"]
     list_filter = ["position", "gender", "is_active"]
     search_fields = ["full_name", "identifier", "unit__code"]

@@ -28,8 +28,29 @@ class PersonForm(forms.ModelForm):
         widgets = {"birth_date": DateInput()}
         field_classes = {"photo": PhotoField}
 
-    def __init__(self, *args, **kwargs):
+    placement_on = forms.DateField(
+        label=_("Ngày về đơn vị, chuyển đơn vị hoặc nghỉ"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "Thêm mới: ngày người này về đơn vị (để trống nếu không rõ). Sửa: ngày chuyển sang "
+            "đơn vị mới hoặc thôi công tác (để trống: hôm nay). Tỷ lệ thành viên của tập thể "
+            "trong từng năm học tính theo các ngày này."
+        ),
+    )
+    move_to = forms.CharField(
+        label=_("Chuyển sang đơn vị (mã đơn vị)"),
+        required=False,
+        max_length=32,
+        help_text=_("Để trống nếu vẫn ở đơn vị hiện tại."),
+    )
+
+    def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # `units`: where the user may move someone to (the update form only).
+        self.units = units
+        if units is None:
+            del self.fields["move_to"]
         bound_dates(self, birth_date="birth")
         self.fields["photo"].help_text = _("Ảnh chân dung 4x6, JPEG hoặc PNG, tối đa 2 MB.")
         self.helper = FormHelper()
@@ -50,6 +71,10 @@ class PersonForm(forms.ModelForm):
             ),
             "photo",
             "is_active",
+            Row(
+                Column("placement_on", css_class="col-md-6"),
+                *([Column("move_to", css_class="col-md-6")] if units is not None else []),
+            ),
             Submit("save", _("Lưu")),
         )
 
@@ -59,6 +84,15 @@ class PersonForm(forms.ModelForm):
             # Stored under a random name (person_photo_path) with the extension of its content.
             photo.name = f"anh{PHOTO_SUFFIXES[validate_photo(photo)]}"
         return photo
+
+    def clean_move_to(self):
+        code = self.cleaned_data.get("move_to", "").strip()
+        if not code:
+            return None
+        unit = self.units.filter(code=code).first()
+        if unit is None:
+            raise forms.ValidationError(_("Không tìm thấy đơn vị mã “%(code)s”.") % {"code": code})
+        return unit
 
     def clean_identifier(self):
         identifier = self.cleaned_data["identifier"].strip()

@@ -28,7 +28,7 @@ from .enums import (
 )
 from .models import Person, Unit
 from .selectors import is_unrestricted, unit_in_scope
-from .services import check_level, unit_create, unit_move
+from .services import check_level, placements_sync, unit_create, unit_move
 
 UNIT_ATTRIBUTES = (
     "code",
@@ -280,6 +280,11 @@ def unusable_key(key: str) -> str:
     ) % {"key": key}
 
 
+# The day the person joined the unit named on the row (or moved there). Read by the resource
+# itself, not a model column: it dates the person's placement (units.services.placements_sync).
+PLACEMENT_COLUMN = "Ngày về đơn vị"
+
+
 class PersonResource(ScopedResource):
     scope_roles = PEOPLE_IMPORTER_ROLES
     key_column = "Mã định danh"
@@ -359,8 +364,29 @@ class PersonResource(ScopedResource):
                 }
             )
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self._placement_days = {}
+
+    def after_import(self, dataset, result, **kwargs):
+        """Date the placements of the people the sheet created, moved or reactivated. Runs in
+        the import's transaction, so a dry run leaves nothing behind."""
+        super().after_import(dataset, result, **kwargs)
+        people = list(
+            Person.objects.filter(identifier__in=list(self._placement_days)).select_related("unit")
+        )
+        placements_sync(
+            people, joined_on={p.pk: self._placement_days[p.identifier] for p in people}
+        )
+
     def import_instance(self, instance, row, **kwargs):
         errors = {}
+        try:
+            day = VietnameseDateWidget().clean(row.get(PLACEMENT_COLUMN))
+        except ValueError as exc:
+            errors = ValidationError({"identifier": str(exc)}).update_error_dict(errors)
+            day = None
+        self._placement_days[TextWidget().clean(row.get("Mã định danh"))] = day
         if not instance._state.adding and not self.in_scope(instance.unit):
             # The row's other columns are still checked, as for any row: an error list that
             # stopped here would tell the identifier apart as well.
@@ -444,6 +470,7 @@ register(
             "Điện thoại",
             "Thư điện tử",
             "Tên đơn vị",
+            PLACEMENT_COLUMN,
         ),
         sample_rows=(
             (
@@ -457,6 +484,7 @@ register(
                 "0905123456",
                 "anh.nt@example.edu.vn",
                 "",
+                "15/08/2024",
             ),
         ),
     )

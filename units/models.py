@@ -204,3 +204,46 @@ class Person(models.Model):
 
     def __str__(self):
         return self.full_name
+
+
+class Placement(models.Model):
+    """A person's time at a unit: joined, left, moved. The shares of a collective's members
+    (more than 50%, at least 70%) count the people placed in it in the assessed year, not
+    today's staff list, so hiring someone in 2025 does not change the school's 2024 result.
+
+    An empty `joined_on` means "since before the portal knew": the row the migration made for
+    everyone already on a staff list. Written by units.services (the person form, the people
+    import), never directly.
+    """
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("cá nhân"), on_delete=models.CASCADE, related_name="placements"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="placements"
+    )
+    joined_on = models.DateField(_("về đơn vị từ ngày"), null=True, blank=True)
+    left_on = models.DateField(_("rời đơn vị ngày"), null=True, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("quá trình công tác")
+        verbose_name_plural = _("quá trình công tác")
+        ordering = ["person", "joined_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True)
+                | Q(joined_on__isnull=True)
+                | Q(left_on__gte=models.F("joined_on")),
+                name="placement_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "joined_on"], name="placement_unit_idx")]
+
+    def __str__(self):
+        return f"{self.person} @ {self.unit}"
+
+    def covers(self, day) -> bool:
+        return (self.joined_on is None or self.joined_on <= day) and (
+            self.left_on is None or day <= self.left_on
+        )

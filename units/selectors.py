@@ -145,3 +145,8 @@ def unit_level_counts(unit: Unit) -> dict[str, int]:
         .annotate(n=Count("pk"))
     )
     return {row["level"]: row["n"] for row in rows}
+
+
+def placements_of(person):
+    """Where the person worked and when, most recent first."""
+    return person.placements.select_related("unit").order_by("-joined_on", "-pk")

@@ -157,7 +157,9 @@ class PersonDetailView(LoginRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            can_change=self.request.user.has_perm("units.change_person", self.object), **kwargs
+            can_change=self.request.user.has_perm("units.change_person", self.object),
+            placements=selectors.placements_of(self.object),
+            **kwargs,
         )
 
 
@@ -186,10 +188,10 @@ class PersonCreateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         return self.unit
 
     def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        data["joined_on"] = data.pop("placement_on")
         try:
-            person = services.person_create(
-                actor=self.request.user, unit=self.unit, **form.cleaned_data
-            )
+            person = services.person_create(actor=self.request.user, unit=self.unit, **data)
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)
@@ -212,10 +214,21 @@ class PersonUpdateView(LoginRequiredMixin, PermissionRequiredMixin, FormView):
         return self.person
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.person}
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.person,
+            "units": selectors.units_visible_to(self.request.user),
+        }
 
     def form_valid(self, form):
-        data = {name: form.cleaned_data[name] for name in form.changed_data}
+        data = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name not in ("placement_on", "move_to")
+        }
+        if form.cleaned_data.get("move_to"):
+            data["unit"] = form.cleaned_data["move_to"]
+        data["placement_on"] = form.cleaned_data.get("placement_on")
         try:
             services.person_update(actor=self.request.user, person=self.person, **data)
         except ValidationError as exc:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from core.text import clean_text
 from core.validators import LONG_TEXT_MAX_CHARS, SHORT_TEXT_MAX_CHARS, validate_date
+from criteria.selectors import authority_problem
 
 from ..enums import Action
 from ..models import Decision
@@ -33,6 +34,15 @@ def decide(
     units = {n.deciding_unit_id for n in nominations}
     if len(units) != 1:
         raise TransitionError(_("Một quyết định chỉ gồm hồ sơ của cùng một đơn vị quyết định."))
+    if action != Action.REVOKE:
+        # The authority matrix on the day of signing: a commune cannot record a title only a
+        # Sở director may grant.
+        problems = {
+            authority_problem(title=n.title, unit=n.deciding_unit, day=signed_on)
+            for n in nominations
+        } - {""}
+        if problems:
+            raise TransitionError(sorted(problems))
     decision = Decision.objects.create(
         unit=nominations[0].deciding_unit,
         number=number,

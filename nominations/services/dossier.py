@@ -157,6 +157,7 @@ def nomination_update(
     actor,
     nomination: Nomination,
     summary=None,
+    ground=None,
     cv=None,
     video_links=None,
     photo=None,
@@ -176,6 +177,9 @@ def nomination_update(
         nomination.achievement_summary = sanitise_summary(summary)
         nomination.summary_words = word_count(nomination.achievement_summary)
         changed.append("achievement_summary")
+    if ground is not None:
+        nomination.ground = clean_text(ground)
+        changed.append("ground")
     if cv is not None:
         # Merged: the form edits some CV lines; the name, unit and position taken from the
         # person record when the dossier was created stay.

@@ -154,6 +154,7 @@ class NominationEditView(LoginRequiredMixin, LoadMixin, TemplateView):
         initial = {
             "version": n.version,
             "summary": n.achievement_summary,
+            "ground": n.ground,
             "video_links": "\n".join(n.video_links),
             "photo_public": n.photo_public,
             **{f"cv_{k}": v for k, v in n.cv.items()},
@@ -216,6 +217,7 @@ class NominationEditView(LoginRequiredMixin, LoadMixin, TemplateView):
                     actor=request.user,
                     nomination=self.nomination,
                     summary=data["summary"],
+                    ground=data["ground"],
                     cv=content.cv(),
                     video_links=data["video_links"],
                     photo=data.get("photo"),

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from campaigns import services
 from campaigns.chain import chain_from, chain_on, nomination_chain
-from criteria.models import Title
+from criteria.models import GrantingAuthority, Title
 from tests.factories import UnitFactory
 from units import services as unit_services
 from units.enums import UnitLevel
@@ -77,8 +77,11 @@ def test_the_preview_shows_the_chain_a_dossier_would_climb(
         name="Giấy khen của Chủ tịch UBND cấp xã",
         kind="award",
         nominee_kind="both",
-        granting_levels=["commune", "district"],
     )
+    for level in ("commune", "district"):
+        GrantingAuthority.objects.create(
+            title=certificate, level=level, effective_from=D(2024, 1, 1)
+        )
     campaign.titles.add(certificate)
     real = nomination_chain(
         campaign=campaign, round_=round_, title=certificate, nominating_unit=team

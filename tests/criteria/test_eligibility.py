@@ -28,7 +28,7 @@ def make_rule(rule_type, params, *, versions=None, code="R"):
 
 
 def check(rule, subject, year=2024, on=ON):
-    [result] = evaluate_rules(rules=[rule], subject=subject, year=year, on_date=on)
+    [result] = evaluate_rules(rules=[rule], subject=subject, year=year, on_date=on, today=on)
     return result.status, result.message
 
 
@@ -108,7 +108,10 @@ def test_title_count_in_a_fixed_period(tree):
 class TestMinRating:
     def test_better_equal_worse_missing(self, person):
         rule = make_rule(RuleType.MIN_RATING, {"rating": "good"})
-        assert check(rule, person) == (RuleStatus.UNKNOWN, "Chưa có xếp loại năm 2024.")
+        assert check(rule, person) == (
+            RuleStatus.UNKNOWN,
+            "Chưa có xếp loại năm 2024 (yêu cầu: từ “Hoàn thành tốt nhiệm vụ” trở lên).",
+        )
         rated(person, "completed", 2024)
         assert check(rule, person)[0] == RuleStatus.FAIL
         person.achievements.update(rating="good")
@@ -119,7 +122,10 @@ class TestMinRating:
     def test_several_years_all_must_meet(self, person):
         rule = make_rule(RuleType.MIN_RATING, {"rating": "excellent", "years": 2})
         rated(person, "excellent", 2024)
-        assert check(rule, person) == (RuleStatus.UNKNOWN, "Chưa có xếp loại năm 2023.")
+        assert check(rule, person) == (
+            RuleStatus.UNKNOWN,
+            "Chưa có xếp loại năm 2023 (yêu cầu: từ “Hoàn thành xuất sắc nhiệm vụ” trở lên).",
+        )
         rated(person, "good", 2023)
         assert check(rule, person)[0] == RuleStatus.FAIL
 
@@ -328,8 +334,28 @@ def test_the_version_in_force_on_the_date_is_used(team):
     assert "chưa có phiên bản có hiệu lực vào ngày 01/01/2023" in none.message
 
 
-def test_catalogue_rules_have_versions_for_both_decrees():
+def test_catalogue_rules_have_versions_for_both_decrees_and_the_2026_texts():
     rule = EligibilityRule.objects.get(code="TTLDXS_TY_LE_LDTT")
-    sources = [v.legal_source for v in rule.versions.order_by("effective_from")]
-    assert sources[0].startswith("Nghị định 98/2023")
-    assert sources[1].startswith("Nghị định 152/2025")
+    versions = list(rule.versions.order_by("effective_from").prefetch_related("sources"))
+    assert [(v.effective_from, v.effective_to) for v in versions] == [
+        (datetime.date(2024, 1, 1), datetime.date(2025, 6, 30)),
+        (datetime.date(2025, 7, 1), datetime.date(2025, 8, 4)),
+        (datetime.date(2025, 8, 5), datetime.date(2026, 4, 1)),
+        (datetime.date(2026, 4, 2), datetime.date(2026, 9, 30)),
+        (datetime.date(2026, 10, 1), None),
+    ]
+    codes = [{s.code for s in v.sources.all()} for v in versions]
+    assert "98/2023/NĐ-CP" in codes[0]
+    assert "152/2025/NĐ-CP" in codes[1]
+    assert "15/2025/TT-BNV" in codes[2]
+    assert "07/2026/TT-BGDĐT" in codes[3]
+    assert "06/2026/QH16" in codes[4]
+    # the 2026 texts are single-source: every version resting on them says so
+    assert [bool(v.unverified_sources) for v in versions] == [True, True, True, True, True]
+    assert {s.code for s in versions[4].unverified_sources} == {
+        "06/2026/QH16",
+        "07/2026/TT-BGDĐT",
+        "15/2025/TT-BNV",
+    }
+    # the amending law's transition rule: it reaches earlier dossiers when more favourable
+    assert [v.applies_if_more_favourable for v in versions] == [False] * 4 + [True]

@@ -191,7 +191,7 @@ def build_world():
     )
     from tests.factories import place as place_dossier
     from units.enums import Role, SchoolType, UnitLevel
-    from units.models import Membership, UnitMove
+    from units.models import Membership, Placement, UnitMove
     from yearly import services as yearly
     from yearly.models import ReportCall
 
@@ -330,6 +330,13 @@ def build_world():
     )
     w.person.photo.save("anh.jpg", ContentFile(_jpeg()), save=True)
     w.b_person = PersonFactory(unit=w.school_b, full_name="Người Trường B")
+    Placement.objects.create(
+        person=w.person,
+        unit=w.school_b,
+        joined_on=D(2018, 9, 1),
+        left_on=D(2022, 8, 31),
+        note="Chuyển trường",
+    )
     RecordFactory(
         person=w.person,
         year=2025,
