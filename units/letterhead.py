@@ -99,7 +99,8 @@ def default_letterhead(*, level: str, name: str, school_type: str = "") -> dict:
             "",
             name,
         )
-        abbreviation = (prefix + _initials(rest))[:32] if rest else prefix
+        # a short sign, as offices write them ("THPTST"); a long name keeps its first initials
+        abbreviation = (prefix + _initials(rest))[:10] if rest else prefix
     return {"abbreviation": abbreviation, "governing_source": source, "governing_body": body}
 
 

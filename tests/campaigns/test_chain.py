@@ -80,7 +80,7 @@ def test_the_preview_shows_the_chain_a_dossier_would_climb(
     )
     for level in ("commune", "district"):
         GrantingAuthority.objects.create(
-            title=certificate, level=level, effective_from=D(2024, 1, 1)
+            title=certificate, level=level, effective_from=date(2024, 1, 1)
         )
     campaign.titles.add(certificate)
     real = nomination_chain(

@@ -18,6 +18,7 @@ from PIL import Image, ImageChops
 
 from reporting import printing
 from reporting.documents import render_pdf
+from tests.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db
 REFERENCES = Path(__file__).parent / "visual"
@@ -69,6 +70,13 @@ def documents(p, tree, campaign):
         {**p.draft.header, "doc_title": "Dự thảo", "draft": p.draft},
     )
     yield "decision-annex", *printing.decision_annex_document(p.decision)[:2]
+    long_name = UnitFactory(
+        code="PTDTNT-NBK",
+        name="Trường Phổ thông Dân tộc nội trú Trung học cơ sở và Trung học phổ thông "
+        "Nguyễn Bỉnh Khiêm",
+        parent=tree.commune,
+    )
+    yield "long-unit-name", *printing.registration_document(campaign, long_name)[:2]
 
 
 def test_page_one_of_every_document_matches_its_reviewed_reference(papers, tree, campaign):

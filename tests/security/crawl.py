@@ -333,8 +333,8 @@ def build_world():
     Placement.objects.create(
         person=w.person,
         unit=w.school_b,
-        joined_on=D(2018, 9, 1),
-        left_on=D(2022, 8, 31),
+        joined_on=date(2018, 9, 1),
+        left_on=date(2022, 8, 31),
         note="Chuyển trường",
     )
     RecordFactory(
