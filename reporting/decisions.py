@@ -29,8 +29,8 @@ from units.letterhead import abbreviation_of, head_of, head_title
 
 from .documents import header, place_of
 
-GRANTORS = ("don-vi", "chu-quan")
-WHO = {"collective": "tập thể", "individual": "cá nhân", "both": "tập thể, cá nhân"}  # the unit's own head; its governing body
+GRANTORS = ("don-vi", "chu-quan")  # the unit's own head; its governing body
+WHO = {"collective": "tập thể", "individual": "cá nhân", "both": "tập thể, cá nhân"}
 
 
 def money(amount: int) -> str:

@@ -123,13 +123,17 @@ def test_every_demo_campaign_can_run_to_its_end_and_prints_official_papers():
         )
         for unit_id in deciding:
             for role in (Role.APPROVER, Role.COUNCIL_SECRETARY):
-                assert Membership.objects.filter(
-                    unit_id=unit_id,
-                    role=role,
-                    is_active=True,
-                    user__is_active=True,
-                    user__username__contains=".",
-                ).exclude(user__username="demo.quytrinh").exists(), (campaign.code, unit_id, role)
+                assert (
+                    Membership.objects.filter(
+                        unit_id=unit_id,
+                        role=role,
+                        is_active=True,
+                        user__is_active=True,
+                        user__username__contains=".",
+                    )
+                    .exclude(user__username="demo.quytrinh")
+                    .exists()
+                ), (campaign.code, unit_id, role)
     assert Campaign.objects.get(code="SGD-DN-DHTT-2024-2027").report_template == "official"
     assert Campaign.objects.get(code="X001-DHTT-QUY-2026").report_template == "short"
 
