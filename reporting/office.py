@@ -292,7 +292,7 @@ class _Sheet:
                 self.sheet.merge_cells(
                     start_row=self.row, start_column=first, end_row=self.row, end_column=last
                 )
-                cell = self.sheet.cell(self.row, first, text)
+                cell = self.sheet.cell(self.row, first, safe_cell(text))
                 italic = first > 1 and offset == 2
                 cell.font = Font(name=FONT, bold=bold, italic=italic, size=12)
                 cell.alignment = CENTRE

@@ -275,3 +275,13 @@ def decision_annex_document(decision):
         "nominations": nominations,
     }
     return "reporting/decision_annex.html", context, _filename("phu-luc", decision.number)
+
+
+def draft_decision_document(session, *, grantor=None):
+    """The draft decision of a council session's unit (reporting/decisions.py): (template,
+    context, file name) and the draft itself, which the Word and Excel files are written from."""
+    from .decisions import draft_decision
+
+    draft = draft_decision(session, grantor=grantor)
+    context = {**draft.header, "doc_title": "Dự thảo Quyết định", "draft": draft}
+    return "reporting/decision_draft.html", context, f"{draft.filename}.pdf", draft

@@ -142,16 +142,15 @@ class DraftDecisionView(LoginRequiredMixin, View):
         grantor = request.GET.get("cap") or None
         if grantor is not None and grantor not in decisions.GRANTORS:
             raise Http404
-        draft = decisions.draft_decision(session, grantor=grantor)
+        template, context, filename, draft = printing.draft_decision_document(
+            session, grantor=grantor
+        )
         audit(actor=request.user, action="document.draft_decision", target=session, fmt=fmt)
         if fmt == "docx":
             return file_response(office.decision_docx(draft), DOCX, f"{draft.filename}.docx")
         if fmt == "xlsx":
             return file_response(office.annex_xlsx(draft), XLSX, f"{draft.filename}-phu-luc.xlsx")
-        context = {**draft.header, "doc_title": "Dự thảo Quyết định", "draft": draft}
-        return pdf_response(
-            request, "reporting/decision_draft.html", context, f"{draft.filename}.pdf"
-        )
+        return pdf_response(request, template, context, filename)
 
 
 class DecisionAnnexView(LoginRequiredMixin, View):

@@ -82,21 +82,27 @@ def papers(new_nomination, users, tree, campaign, clock):  # noqa: F811
         threshold_strict=True,
         member_names="Nguyễn Văn Hùng\nTrần Quốc Bảo – Phó Giám đốc Sở\nPhạm Thị Lan",
     )
-    for n in (individual, collective):
+    decided = place(
+        new_nomination(
+            person=PersonFactory(unit=tree.school_a, full_name="Trần Văn Bình", gender="male")
+        ),
+        "under_review@province",
+    )
+    for n in (individual, collective, decided):
         services.council_vote_record(
             actor=users.secretary, session=session, nomination=n, votes_for=7, votes_against=1
         )
         services.transition(actor=users.province, nomination=n, action=Action.APPROVE)
-    Title.objects.filter(code="DHTT").update(cash_multiplier="0.3")
-    draft = decisions.draft_decision(session)
     decision = services.decide(
         actor=users.secretary,
-        nominations=[individual],
+        nominations=[decided],
         action=Action.RECOGNISE,
         number="321/QĐ-SGDĐT",
         signed_on=datetime.date(2026, 3, 16),
         issuer="Giám đốc Sở GDĐT Đà Nẵng",
     )
+    Title.objects.filter(code="DHTT").update(cash_multiplier="0.3")
+    draft = decisions.draft_decision(session)  # the two dossiers still waiting for a decision
     campaign.registration_opens = datetime.date(2026, 3, 1)
     campaign.registration_closes = datetime.date(2026, 3, 31)
     campaign.save()

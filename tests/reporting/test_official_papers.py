@@ -143,12 +143,7 @@ def test_minutes_of_38_rows_stay_compact(papers, users, new_nomination, tree, cl
 
 
 def test_the_draft_decision_reads_as_a_decision(papers):
-    draft = papers.draft
-    text = pdf_text(
-        render_pdf(
-            "reporting/decision_draft.html", {**draft.header, "doc_title": "x", "draft": draft}
-        )
-    )
+    text = pdf_text(render_pdf(*printing.draft_decision_document(papers.session)[:2]))
     # the authority matrix says the provincial chair grants this title: the Sở drafts for UBND
     assert "UBND THÀNH PHỐ ĐÀ NẴNG Số: /QĐ-UBND CỘNG HÒA" in text
     assert "SỞ GDĐT ĐÀ NẴNG Số" not in text

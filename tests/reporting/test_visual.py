@@ -64,11 +64,7 @@ def documents(p, tree, campaign):
     yield "sent-list", *printing.unit_list_document(p.round, tree.commune, "sent")[:2]
     yield "registration-list", *printing.registration_document(campaign, tree.school_a)[:2]
     yield "council-minutes", *printing.council_minutes_document(p.session)[:2]
-    yield (
-        "draft-decision",
-        "reporting/decision_draft.html",
-        {**p.draft.header, "doc_title": "Dự thảo", "draft": p.draft},
-    )
+    yield "draft-decision", *printing.draft_decision_document(p.session)[:2]
     yield "decision-annex", *printing.decision_annex_document(p.decision)[:2]
     long_name = UnitFactory(
         code="PTDTNT-NBK",
