@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from criteria.selectors import granting_levels
 from units.models import Unit, UnitMove
+from units.selectors import parent_on
 
 from .selectors import deadline_for, rounds_of
 from .workdays import DaysLeft
@@ -20,18 +21,6 @@ from .workdays import DaysLeft
 
 class ChainError(ValueError):
     pass
-
-
-def parent_on(unit: Unit, day) -> Unit | None:
-    later = (
-        UnitMove.objects.filter(unit=unit, moved_on__gt=day)
-        .select_related("from_parent")
-        .order_by("moved_on")
-        .first()
-    )
-    if later is not None:
-        return later.from_parent
-    return Unit.objects.get_parent(unit)
 
 
 def chain_on(unit: Unit, *, day, up_to: Unit) -> list[Unit]:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from . import services
 from .models import (
     AchievementRecord,
+    BaseSalary,
     CriteriaSet,
     Criterion,
     EligibilityRule,
@@ -114,3 +115,8 @@ class TitleAdmin(admin.ModelAdmin):
     list_filter = ["kind", "nominee_kind", "is_active"]
     search_fields = ["code", "name"]
     inlines = [AuthorityInline]
+
+
+@admin.register(BaseSalary)
+class BaseSalaryAdmin(admin.ModelAdmin):
+    list_display = ["effective_from", "amount", "round_to", "legal_source"]

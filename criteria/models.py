@@ -472,3 +472,38 @@ class AchievementRecord(models.Model):
             )
         if self.period_start and self.period_end and self.period_end < self.period_start:
             raise ValidationError({"period_end": _("Ngày kết thúc phải sau ngày bắt đầu.")})
+
+
+class BaseSalary(models.Model):
+    """The base salary ("mức lương cơ sở") from a date: cash awards are multiples of it
+    (Title.cash_multiplier), so the draft decision's Điều 2 computes each amount from the one in
+    force on the decision's date. Data, because the government raises it every year or two."""
+
+    amount = models.PositiveIntegerField(_("mức lương cơ sở (đồng)"))
+    effective_from = models.DateField(_("áp dụng từ ngày"), unique=True)
+    legal_source = models.CharField(_("căn cứ pháp lý"), max_length=255)
+    round_to = models.PositiveIntegerField(
+        _("làm tròn tiền thưởng lên bội số của (đồng)"),
+        default=10000,
+        help_text=_("Tiền thưởng sau khi nhân với mức lương cơ sở được làm tròn lên."),
+    )
+
+    class Meta:
+        verbose_name = _("mức lương cơ sở")
+        verbose_name_plural = _("mức lương cơ sở")
+        ordering = ["-effective_from"]
+
+    def __str__(self):
+        return f"{self.amount:,} đ từ {self.effective_from:%d/%m/%Y}".replace(",", ".")
+
+    @classmethod
+    def on(cls, day):
+        return cls.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
+
+    def award(self, multiplier) -> int:
+        """The cash for `multiplier` times the base salary, rounded up to `round_to`."""
+        from decimal import ROUND_CEILING, Decimal
+
+        raw = Decimal(self.amount) * Decimal(multiplier)
+        step = Decimal(self.round_to or 1)
+        return int((raw / step).to_integral_value(rounding=ROUND_CEILING) * step)

@@ -166,6 +166,9 @@ def _danang(actor):
         name="Phát hiện, biểu dương điển hình tiên tiến ngành Giáo dục Đà Nẵng 2024 - 2027",
         legal_basis="Theo Kế hoạch 3776/KH-SGDĐT ngày 11/12/2023 của Sở GDĐT Đà Nẵng",
         categories=["collective", "teacher"],
+        # the decree's individual and collective forms (the commune's quarterly campaign keeps
+        # the seeds' short form), so the demo shows both
+        report_template="official",
         requires_council_vote=True,
         council_threshold_percent=50,
         period_start=date(2024, 9, 1),

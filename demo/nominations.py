@@ -53,6 +53,20 @@ CAMPAIGN = "SGD-DN-DHTT-2024-2027"
 KEPT_EMPTY = {"DN-X001-TH01", "DN-THPT001"}
 DECISION = ("2150/QĐ-SGDĐT", datetime.date(2025, 7, 15), "Giám đốc Sở GDĐT Đà Nẵng")
 COUNCIL_DAY = datetime.date(2025, 7, 5)
+# The Sở's council as the minutes list it: one member a line, with position.
+COUNCIL_MEMBERS = "\n".join(
+    [
+        "Nguyễn Văn Hùng – Giám đốc Sở, Chủ tịch Hội đồng",
+        "Trần Quốc Bảo – Phó Giám đốc Sở, Phó Chủ tịch Hội đồng",
+        "Lê Thị Hạnh – Chánh Văn phòng Sở, Ủy viên thường trực",
+        "Võ Thị Ngọc Hà – Trưởng phòng Giáo dục phổ thông, Ủy viên",
+        "Huỳnh Văn Tâm – Trưởng phòng Tổ chức cán bộ, Ủy viên",
+        "Đặng Minh Khoa – Chánh Thanh tra Sở, Ủy viên",
+        "Phan Thị Thu Hương – Chủ tịch Công đoàn ngành, Ủy viên",
+        "Ngô Văn Lực – Trưởng phòng Kế hoạch - Tài chính, Ủy viên",
+        "Phạm Thị Lan – Chuyên viên Văn phòng Sở, Thư ký Hội đồng",
+    ]
+)
 WORKFLOW_USER = "demo.quytrinh"
 WORKFLOW_NAME = "Lãnh đạo đơn vị (dữ liệu mẫu)"
 RETURN_REASON = "Bổ sung minh chứng cho tiêu chí 3."
@@ -434,6 +448,7 @@ def _council_and_decision(nominations, round_, owner, actors) -> None:
             held_on=COUNCIL_DAY,
             members_total=9,
             members_present=9,
+            member_names=COUNCIL_MEMBERS,
             threshold_percent=50,
         )
     approved = []

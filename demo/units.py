@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Count, F
 
 from units.enums import Gender, Position, Role, SchoolType, UnitLevel
+from units.letterhead import default_letterhead
 from units.models import Membership, Person, Unit, UnitMove, User
 
 RESTRUCTURED_ON = datetime.date(2025, 7, 1)
@@ -582,6 +583,12 @@ def seed_units(nodes: list[Node]) -> dict[str, int]:
                 path=path,
                 depth=depth,
                 numchild=0,
+                # the header lines of its documents: a Sở under "UBND thành phố Đà Nẵng", a
+                # district office under "UBND huyện …", a commune on its own, a school under
+                # its parent of the day (units/letterhead.py)
+                **default_letterhead(
+                    level=node.level, name=node.name, school_type=node.school_type
+                ),
             )
         )
     new_paths = {u.path for u in new_units}
@@ -656,6 +663,8 @@ DEMO_ACCOUNTS = [
     ("so.thuky", "Phạm Thị Lan", [("SGD-DN", Role.COUNCIL_SECRETARY)], False),
     ("xa.lanhdao", "Võ Minh Quang", [("DN-X001", Role.APPROVER)], False),
     ("xa.quantri", "Trương Thị Thu", [("DN-X001", Role.CAMPAIGN_ADMIN)], False),
+    # the commune's quarterly campaign decides at the commune: its secretary records the decision
+    ("xa.thuky", "Đoàn Thị Hiền", [("DN-X001", Role.COUNCIL_SECRETARY)], False),
     ("phong.lanhdao", "Lê Quang Vinh", [("DN-PGD01", Role.APPROVER)], False),
     ("tieuhoc.hieutruong", "Ngô Thị Xuân", [("DN-X001-TH01", Role.APPROVER)], False),
     ("tieuhoc.canbo", "Hồ Minh Tâm", [("DN-X001-TH01", Role.NOMINATOR)], False),
@@ -670,6 +679,36 @@ DEMO_ACCOUNTS = [
     ("gialai.canbo", "Rơ Châm H'Lan", [("GL-THPT001", Role.NOMINATOR)], False),
     ("gialai.quantri", "Nguyễn Văn Long", [("SGD-GL", Role.CAMPAIGN_ADMIN)], False),
 ]
+
+
+# The position each demo account holds in the people records of its first unit: the names and
+# positions printed in signature blocks (minutes, decisions, lists) come from there.
+ACCOUNT_POSITIONS = {
+    Role.APPROVER: Position.PRINCIPAL,
+    Role.COUNCIL_SECRETARY: Position.OFFICIAL,
+    Role.CAMPAIGN_ADMIN: Position.OFFICIAL,
+    Role.NOMINATOR: Position.TEACHER,
+    Role.VIEWER: Position.OFFICIAL,
+}
+
+
+def _account_person(user, memberships, units) -> None:
+    """The person record behind a demo account (identifier TK-<username>), linked to it."""
+    if not memberships:
+        return
+    code, role = memberships[0]
+    person, _created = Person.objects.update_or_create(
+        identifier=f"TK-{user.username}",
+        defaults={
+            "unit_id": units[code],
+            "full_name": user.full_name,
+            "position": ACCOUNT_POSITIONS[role],
+            "gender": Gender.FEMALE if " Thị " in f" {user.full_name} " else Gender.MALE,
+        },
+    )
+    if user.person_id != person.pk:
+        user.person = person
+        user.save(update_fields=["person"])
 
 
 @transaction.atomic
@@ -689,6 +728,7 @@ def seed_accounts(*, password: str = DEMO_PASSWORD) -> list[tuple[str, str]]:
         user.save()
         for code, role in memberships:
             Membership.objects.get_or_create(user=user, unit_id=units[code], role=role)
+        _account_person(user, memberships, units)
         roles = ", ".join(f"{Role(role).label} @ {code}" for code, role in memberships)
         rows.append((username, roles or "superuser"))
     return rows

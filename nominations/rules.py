@@ -85,3 +85,5 @@ rules.add_perm("nominations.add_nomination_for", edits_for_unit)
 rules.add_perm("nominations.work_queue_of", approves_for_unit)
 rules.add_perm("nominations.keep_council_of", is_secretary_of_unit)
 rules.add_perm("nominations.view_internal_reviews", is_superuser | reaches_a_reviewing_unit)
+# The draft decision of a deciding unit: its leader signs it, its council secretary prepares it.
+rules.add_perm("nominations.draft_decision_of", approves_for_unit | is_secretary_of_unit)

@@ -14,6 +14,7 @@ import base64
 import datetime
 import fcntl
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -25,6 +26,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from units.enums import UnitLevel
+from units.letterhead import PROVINCE_PREFIXES, governing_line, number_suffix
 from units.models import Unit
 
 STATIC = Path(settings.BASE_DIR) / "static"
@@ -140,12 +142,15 @@ def data_uri(field_file, content_type="image/jpeg") -> str:
         return f"data:{content_type};base64,{base64.b64encode(handle.read()).decode()}"
 
 
-PROVINCE_PREFIXES = ("Sở Giáo dục và Đào tạo ", "Sở GDĐT ")
-
-
 def place_of(unit: Unit) -> str:
-    """The place in the date line ("Đà Nẵng, ngày …"): the unit's province, else Hà Nội."""
+    """The place in the date line ("Đà Nẵng, ngày …", Decree 30/2020): a commune and what sits
+    under it write the commune's name, other units their province's, the ministry Hà Nội."""
     chain = [*Unit.objects.get_ancestors(unit), unit]
+    commune = next((u for u in reversed(chain) if u.level == UnitLevel.COMMUNE), None)
+    if commune is not None:
+        return re.sub(
+            r"^(UBND|Ủy ban nhân dân)\s+(xã|phường|thị trấn|đặc khu)\s+", "", commune.name
+        )
     province = next((u for u in reversed(chain) if u.level == UnitLevel.PROVINCE), None)
     if province is None:
         return "Hà Nội"
@@ -156,14 +161,20 @@ def place_of(unit: Unit) -> str:
     return name
 
 
-def header(unit: Unit, *, day: datetime.date | None = None, number: str = "") -> dict:
-    """The header block: the issuing unit, its parent, the document number, place and date."""
-    parent = Unit.objects.get_parent(unit)
+def header(
+    unit: Unit, *, day: datetime.date | None = None, number: str = "", kind: str = ""
+) -> dict:
+    """The header block (Decree 30/2020): the governing body and the issuing unit, as the tree
+    and the unit's letterhead data say on the document's date; the number "Số: …/<kind>-<unit
+    abbreviation>" when the document has one (`kind`: BB minutes, DS list, QĐ decision); place
+    and date."""
     day = day or timezone.localdate()
     return {
         "issuer": unit,
-        "issuer_parent": parent,
+        "issuer_name": unit.name,
+        "governing": governing_line(unit, day),
         "number": number,
+        "number_suffix": number_suffix(kind, unit) if kind else "",
         "place": place_of(unit),
         "day": day,
     }

@@ -35,7 +35,23 @@ urlpatterns = [
         name="unit_list",
     ),
     path(
+        "dot/<int:round_pk>/don-vi/<str:code>/<slug:kind>.xlsx",
+        views.UnitListView.as_view(),
+        {"fmt": "xlsx"},
+        name="unit_list_xlsx",
+    ),
+    path(
+        "phong-trao/<str:code>/dang-ky/<str:unit_code>.<str:fmt>",
+        views.RegistrationListView.as_view(),
+        name="registration_list",
+    ),
+    path(
         "hoi-dong/<int:pk>/bien-ban.pdf", views.CouncilMinutesView.as_view(), name="council_minutes"
+    ),
+    path(
+        "hoi-dong/<int:pk>/du-thao-quyet-dinh.<str:fmt>",
+        views.DraftDecisionView.as_view(),
+        name="draft_decision",
     ),
     path(
         "quyet-dinh/<int:pk>/phu-luc.pdf", views.DecisionAnnexView.as_view(), name="decision_annex"

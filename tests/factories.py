@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from units.enums import Gender, Position, UnitLevel
+from units.letterhead import default_letterhead
 from units.models import Person, Unit, User
 
 
@@ -22,6 +23,11 @@ class UnitFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, parent=None, **kwargs):
+        # the letterhead a unit of this level and name gets in the portal (units/letterhead.py)
+        for field, value in default_letterhead(
+            level=kwargs["level"], name=kwargs["name"], school_type=kwargs.get("school_type", "")
+        ).items():
+            kwargs.setdefault(field, value)
         unit = model_class(**kwargs)
         if parent is None:
             return model_class.objects.add_root(instance=unit)

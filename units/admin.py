@@ -12,7 +12,16 @@ from .models import Membership, Person, Placement, Unit, UnitMove, User
 @admin.register(Unit)
 class UnitAdmin(TreeAdmin):
     form = movenodeform_factory(Unit, exclude=["path", "depth", "numchild"])
-    list_display = ["name", "code", "level", "school_type", "valid_from", "valid_to"]
+    list_display = [
+        "name",
+        "code",
+        "level",
+        "school_type",
+        "abbreviation",
+        "governing_source",
+        "valid_from",
+        "valid_to",
+    ]
     list_filter = ["level", "school_type"]
     search_fields = ["code", "name"]
     raw_id_fields = ["merged_into"]
@@ -29,12 +38,13 @@ class MembershipInline(admin.TabularInline):
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Thông tin cá nhân"), {"fields": ("full_name", "email", "phone")}),
+        (_("Thông tin cá nhân"), {"fields": ("full_name", "email", "phone", "person")}),
         (_("Quyền"), {"fields": ("is_active", "is_staff", "is_superuser")}),
         (_("Thời điểm"), {"fields": ("last_login", "date_joined")}),
     )
     list_display = ["username", "full_name", "email", "is_active", "is_superuser"]
     search_fields = ["username", "full_name", "email"]
+    raw_id_fields = ["person"]
     inlines = [MembershipInline]
 
 

@@ -32,6 +32,15 @@ def levels_lowest_first(levels) -> list[str]:
     return sorted(set(levels), key=lambda level: (-LEVEL_RANK[level], order.index(level)))
 
 
+class GoverningSource(models.TextChoices):
+    """Where the line above a unit's name in a document header (Decree 30/2020: "tên cơ quan,
+    tổ chức chủ quản trực tiếp") comes from."""
+
+    PARENT = "parent", _("Đơn vị cấp trên trong cây (tại ngày của văn bản)")
+    NAMED = "named", _("Cơ quan chủ quản ghi riêng")
+    NONE = "none", _("Không có (đơn vị tự đứng đầu, ví dụ Bộ, UBND xã)")
+
+
 class SchoolType(models.TextChoices):
     PRESCHOOL = "MN", _("Mầm non")
     PRIMARY = "TH", _("Tiểu học")

@@ -13,7 +13,7 @@ from treebeard.mp_tree import MP_Node
 
 from core.fields import FoldedKeyField
 
-from .enums import LEVEL_RANK, Gender, Position, Role, SchoolType, UnitLevel
+from .enums import LEVEL_RANK, Gender, GoverningSource, Position, Role, SchoolType, UnitLevel
 
 
 class Unit(MP_Node):
@@ -48,6 +48,36 @@ class Unit(MP_Node):
         on_delete=models.PROTECT,
         related_name="merged_units",
     )
+    # What the unit's printed documents say about it (Decree 30/2020): the abbreviation in every
+    # document number ("Số: …/QĐ-SGDĐT"), the governing body on the header's first line, and
+    # the title of its head in the signature block.
+    abbreviation = models.CharField(
+        _("tên viết tắt trong số văn bản"),
+        max_length=32,
+        blank=True,
+        help_text=_("Ví dụ SGDĐT, UBND, THPTST: in sau ký hiệu loại văn bản, “Số: …/QĐ-SGDĐT”."),
+    )
+    governing_source = models.CharField(
+        _("dòng cơ quan chủ quản lấy từ"),
+        max_length=8,
+        choices=GoverningSource.choices,
+        default=GoverningSource.PARENT,
+    )
+    governing_body = models.CharField(
+        _("cơ quan chủ quản"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Dòng trên tên đơn vị ở đầu văn bản khi chọn “ghi riêng”; ví dụ Sở GDĐT: "
+            "“UBND thành phố Đà Nẵng”, Phòng GDĐT trước 1/7/2025: “UBND huyện …”."
+        ),
+    )
+    head_title = models.CharField(
+        _("chức danh thủ trưởng"),
+        max_length=64,
+        blank=True,
+        help_text=_("Để trống: theo cấp đơn vị (Giám đốc, Chủ tịch, Hiệu trưởng, …)."),
+    )
 
     node_order_by = []  # siblings keep insertion order; lists sort by name where it matters
 
@@ -76,6 +106,10 @@ class Unit(MP_Node):
             raise ValidationError({"valid_to": _("Ngày kết thúc phải sau ngày bắt đầu hoạt động.")})
         if self.merged_into_id and self.merged_into_id == self.pk:
             raise ValidationError({"merged_into": _("Một đơn vị không thể sáp nhập vào chính nó.")})
+        if self.governing_source == GoverningSource.NAMED and not self.governing_body.strip():
+            raise ValidationError(
+                {"governing_body": _("Hãy ghi tên cơ quan chủ quản, hoặc chọn nguồn khác.")}
+            )
 
     def is_active_on(self, day):
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -123,6 +157,17 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
     phone = models.CharField(_("điện thoại"), max_length=32, blank=True)
+    person = models.OneToOneField(
+        "Person",
+        verbose_name=_("hồ sơ cá nhân"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="account",
+        help_text=_(
+            "Người trong danh sách cá nhân dùng tài khoản này: họ tên, chức vụ in ở chữ ký."
+        ),
+    )
 
     class Meta:
         verbose_name = _("tài khoản")

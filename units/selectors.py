@@ -5,12 +5,13 @@ Every view starts from these, so that what a user may not see is simply absent (
 sees itself and its sub-units; a Sở sees every school below it; nobody sees a sibling.
 """
 
+import datetime
 from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.functional import empty
 
-from .models import Membership, Person, Unit
+from .models import Membership, Person, Unit, UnitMove
 
 
 def live_memberships() -> QuerySet[Membership]:
@@ -150,3 +151,17 @@ def unit_level_counts(unit: Unit) -> dict[str, int]:
 def placements_of(person):
     """Where the person worked and when, most recent first."""
     return person.placements.select_related("unit").order_by("-joined_on", "-pk")
+
+
+def parent_on(unit, day: datetime.date):
+    """The unit's parent as the tree stood on `day`: the `from_parent` of its first move after
+    that day, or else today's parent."""
+    later = (
+        UnitMove.objects.filter(unit=unit, moved_on__gt=day)
+        .select_related("from_parent")
+        .order_by("moved_on")
+        .first()
+    )
+    if later is not None:
+        return later.from_parent
+    return Unit.objects.get_parent(unit)

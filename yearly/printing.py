@@ -6,6 +6,7 @@ from types import SimpleNamespace
 from django.utils.text import slugify
 
 from reporting.documents import place_of
+from units.letterhead import governing_line
 
 from .models import ImplementationReport
 from .selectors import ReportView, report_view
@@ -19,6 +20,11 @@ def report_document(report: ImplementationReport, *, live: bool):
     context = {
         "issuer": SimpleNamespace(name=view.issuer),
         "issuer_parent": SimpleNamespace(name=view.issuer_parent) if view.issuer_parent else None,
+        # the header's first line: the unit's governing body (a report sent before the
+        # letterhead data existed kept only its parent, which then stands in)
+        "governing": governing_line(report.unit, view.day)
+        if view.live
+        else report.snapshot.get("governing", view.issuer_parent),
         "number": view.number,
         "place": place,
         "day": view.day,

@@ -25,6 +25,7 @@ from core.text import clean_text
 from core.validators import text_problems
 from notifications.services import Notice, notify
 from reporting.documents import place_of
+from units.letterhead import governing_line
 from units.models import Unit
 from units.selectors import live_memberships
 
@@ -304,6 +305,7 @@ def build_snapshot(report: ImplementationReport, *, parent: Unit, now) -> dict:
         "issuer": report.unit.name,
         "issuer_code": report.unit.code,
         "issuer_parent": parent.name,
+        "governing": governing_line(report.unit, timezone.localdate(now)),
         "place": place_of(report.unit),
         "number": report.number,
         "signer_title": report.signer_title,

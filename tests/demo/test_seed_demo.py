@@ -100,3 +100,49 @@ def test_seed_demo_creates_the_seed_campaigns_with_history_to_evaluate():
         rules=rules, subject=star, year=2025, on_date=datetime.date(2025, 9, 1)
     )
     assert result.message == "Có 2/3 năm liên tục đạt CSTĐCS (2024, 2025); còn thiếu năm 2023."
+
+
+def test_every_demo_campaign_can_run_to_its_end_and_prints_official_papers():
+    """Each open campaign's deciding units have a demo account that approves and one that keeps
+    the council (records the decision); the Sở's campaign prints the decree's forms; the demo
+    papers carry the letterhead data and the signers' real names."""
+    import io as _io
+
+    from pypdf import PdfReader
+
+    from campaigns.models import Campaign
+    from nominations.models import CouncilSession, Nomination
+    from reporting import printing
+    from reporting.documents import header, render_pdf
+    from units.enums import Role
+
+    call_command("seed_demo", "--scale", "demo", stdout=io.StringIO())
+    for campaign in Campaign.objects.filter(status="open"):
+        deciding = {campaign.owner_unit_id} | set(
+            Nomination.objects.filter(campaign=campaign).values_list("deciding_unit", flat=True)
+        )
+        for unit_id in deciding:
+            for role in (Role.APPROVER, Role.COUNCIL_SECRETARY):
+                assert (
+                    Membership.objects.filter(
+                        unit_id=unit_id,
+                        role=role,
+                        is_active=True,
+                        user__is_active=True,
+                        user__username__contains=".",
+                    )
+                    .exclude(user__username="demo.quytrinh")
+                    .exists()
+                ), (campaign.code, unit_id, role)
+    assert Campaign.objects.get(code="SGD-DN-DHTT-2024-2027").report_template == "official"
+    assert Campaign.objects.get(code="X001-DHTT-QUY-2026").report_template == "short"
+
+    so = Unit.objects.get(code="SGD-DN")
+    assert header(so)["governing"] == "UBND thành phố Đà Nẵng"
+    assert header(Unit.objects.get(code="DN-X001"))["governing"] == ""
+    session = CouncilSession.objects.get(unit=so)
+    reader = PdfReader(_io.BytesIO(render_pdf(*printing.council_minutes_document(session)[:2])))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Phạm Thị Lan" in text and "Nguyễn Văn Hùng" in text  # noqa: PT018
+    assert "Quản trị hệ thống" not in text and "dữ liệu mẫu" not in text  # noqa: PT018
+    assert "2. Trần Quốc Bảo – Phó Giám đốc Sở, Phó Chủ tịch Hội đồng" in text

@@ -527,14 +527,14 @@ def test_the_dashboard_prints(client, board, users):
     assert response["Content-Type"] == "application/pdf"
     pages, text = pdf_text(response.content)
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
-    assert "Đà Nẵng, ngày 16 tháng 3 năm 2026" in text
+    assert "Hải Châu, ngày 16 tháng 3 năm 2026" in text  # the commune's own place (Decree 30)
     assert "TÌNH HÌNH XÉT CHỌN, ĐỀ NGHỊ KHEN THƯỞNG" in text
     assert "Quý 1/2026" in text
     assert "II. TIẾN ĐỘ CỦA CÁC ĐƠN VỊ TRỰC THUỘC" in text
     assert text.index("Trường Tiểu học Yên Thế") < text.index("Trường Tiểu học Trần Phú")
     assert "Chưa đạt" in text and "Đã đạt" in text  # noqa: PT018
     assert "Đã có quyết định khen thưởng" in text  # a chart label and a table row
-    assert f"1/{pages}" in text
+    assert f"1/{pages}" not in text  # page numbers at the top from page 2, not "n/N"
     assert AuditEvent.objects.filter(action="dashboard.pdf", actor=users.commune).exists()
 
 

@@ -90,7 +90,7 @@ def test_individual_report_reads_right(official, clock):
     pages, text = pdf_text(render_pdf(*printing.nomination_document(official)[:2]))
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Độc lập - Tự do - Hạnh phúc" in text
-    assert "Đà Nẵng, ngày 16 tháng 3 năm 2026" in text
+    assert "Hải Châu, ngày 16 tháng 3 năm 2026" in text  # a school under a commune: its place
     assert "BÁO CÁO THÀNH TÍCH" in text
     assert "ĐỀ NGHỊ ĐIỂN HÌNH TIÊN TIẾN ĐƯỢC BIỂU DƯƠNG, TÔN VINH" in text
     assert (
@@ -98,14 +98,14 @@ def test_individual_report_reads_right(official, clock):
         < text.index("II. THÀNH TÍCH ĐẠT ĐƯỢC")
         < text.index("III. CÁC DANH HIỆU THI ĐUA")
     )
-    assert "Họ và tên: Nguyễn Thị Ánh" in text
+    assert "Họ và tên: NGUYỄN THỊ ÁNH" in text  # in capitals, as seed 003's form asks
     assert "Quê quán: Hòa Vang, Đà Nẵng" in text
     assert "tôn giáo" not in text  # an empty optional line disappears
     assert "Lao động tiên tiến" in text and "101/QĐ-UBND ngày 20/08/2023" in text  # noqa: PT018
     assert "88/QĐ-SGDĐT" in text and "2. Hình thức khen thưởng" in text  # noqa: PT018
     assert "Đặng & cộng sự; công thức <script>alert(1)</script>" in text  # escaped, printed as text
     assert pages >= 3  # the long summary flowed over pages
-    assert f"1/{pages}" in text
+    assert f"1/{pages}" not in text  # no "n/N" footer: Decree 30 numbers pages at the top
 
 
 def test_individual_report_matches_its_golden_outline(official, clock):
@@ -149,7 +149,7 @@ def test_unit_lists_council_minutes_and_decision_annex(placed, users, tree, camp
     _p, text = pdf_text(
         render_pdf(*printing.unit_list_document(round_, tree.school_a, "registration")[:2])
     )
-    assert "DANH SÁCH GIỚI THIỆU, ĐĂNG KÝ ĐIỂN HÌNH TIÊN TIẾN" in text
+    assert "DANH SÁCH GIỚI THIỆU TẬP THỂ, CÁ NHÂN ĐIỂN HÌNH TIÊN TIẾN" in text
     assert text.count("Nguyễn Thị Ánh") == 2
     assert waiting.pk != sent.pk
 
@@ -170,7 +170,7 @@ def test_unit_lists_council_minutes_and_decision_annex(placed, users, tree, camp
     )
     _p, text = pdf_text(render_pdf(*printing.council_minutes_document(session)[:2]))
     assert "BIÊN BẢN" in text
-    assert "có mặt: 8 người (Ông A, Bà B)" in text
+    assert "có mặt: 8 người, gồm: 1. Ông A 2. Bà B" in text  # one member a line
     assert re.search(r"6 2 0 75[,.]0% Đạt", text)
 
     services.transition(actor=users.province, nomination=sent, action=Action.APPROVE)
@@ -299,3 +299,25 @@ def test_a_render_holds_its_font_folder_until_done(temp_dir):
         finally:
             os.close(probe)
     assert not folder.exists()
+
+
+def test_pages_are_numbered_top_centre_from_page_two(official, clock):
+    """Decree 30/2020: Arabic page numbers at the top centre, none on the first page."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(render_pdf(*printing.nomination_document(official)[:2]))
+    assert len(document) >= 3
+    for index in range(len(document)):
+        page = document[index]
+        width, height = page.get_size()
+        text = page.get_textpage()
+        band = height - 20 * 72 / 25.4  # the top margin (20 mm)
+        top = text.get_text_bounded(left=0, bottom=band, right=width, top=height).split()
+        middle = text.get_text_bounded(
+            left=width / 2 - 40, bottom=band, right=width / 2 + 80, top=height
+        ).split()
+        bottom = text.get_text_bounded(left=0, bottom=0, right=width, top=20 * 72 / 25.4)
+        assert not bottom.strip()  # nothing at the foot any more
+        assert top == ([] if index == 0 else [str(index + 1)])
+        assert middle == top  # centred (the text block's centre, left margin 30 mm)
+    document.close()

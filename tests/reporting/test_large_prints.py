@@ -178,7 +178,7 @@ def test_every_printed_document_goes_through_the_same_bound(
             users.secretary,
             reverse("reporting:council_minutes", args=[session.pk]),
             printing.council_minutes_document(session)[2],
-            "Ông A, Bà B",
+            "1. Ông A",
         ),
         (
             users.secretary,

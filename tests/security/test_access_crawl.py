@@ -554,7 +554,21 @@ ROUTES: dict[str, object] = {
         ),
         "a_principal",
     ),
+    "reporting:unit_list_xlsx": Guarded(
+        (
+            each(round_pk=pk("round"), code=code("school_a"), kind=["registration", "sent"]),
+            each(round_pk=pk("gl_round"), code=code("school_a"), kind="sent"),
+        ),
+        "a_principal",
+    ),
+    "reporting:registration_list": Guarded(
+        (each(code=code("campaign"), unit_code=code("school_a"), fmt=["pdf", "xlsx"]),),
+        "a_nominator",
+    ),
     "reporting:council_minutes": Guarded((each(pk=pk("session")),), "dn_secretary"),
+    "reporting:draft_decision": Guarded(
+        (each(pk=pk("session"), fmt=["pdf", "docx", "xlsx"]),), "dn_secretary"
+    ),
     "reporting:decision_annex": Guarded(
         (each(pk=[pk("decision"), pk("revocation")]),), "dn_approver"
     ),

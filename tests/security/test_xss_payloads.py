@@ -217,8 +217,22 @@ def check_response(response, where: str, found) -> None:
                     if cell.data_type == "f":
                         found["problems"][where].append(f"formula {cell.coordinate}")
             check_cells(sheet.iter_rows(values_only=True), where, found)
+    elif "wordprocessingml" in kind:
+        check_docx(body, found)
     elif "atom" in kind or "xml" in kind:
         check_feed(body, where, found)
+
+
+def check_docx(body: bytes, found) -> None:
+    """A Word file (the draft decision): its text is literal (Word runs no markup and no
+    formulas); note which typed fields it shows."""
+    from docx import Document
+
+    document = Document(io.BytesIO(body))
+    texts = [p.text for p in document.paragraphs]
+    texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    for text in texts:
+        found["seen"].update(int(m) for m in TAG.findall(text))
 
 
 # Who opens what: the owner's side in every role, and a system administrator.

@@ -274,7 +274,7 @@ def test_send_freezes_the_numbers_audits_and_tells_the_parent_once(
     assert (snap["issuer"], snap["issuer_parent"], snap["place"]) == (
         "Trường Tiểu học Lê Lợi",
         "UBND phường Hải Châu",
-        "Đà Nẵng",
+        "Hải Châu",  # a school under a commune writes the commune's name (Decree 30)
     )
     event = AuditEvent.objects.get(action="report.send")
     assert event.actor == users.principal
@@ -619,7 +619,7 @@ def test_the_pdf_reads_back_in_the_official_layout(client, call, users, tree, do
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",
         "Số: 25/BC-TH",
-        "Đà Nẵng, ngày",
+        "Hải Châu, ngày",
         "BÁO CÁO",
         "năm học 2025 - 2026",
         "Kính gửi: UBND phường Hải Châu",
