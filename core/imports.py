@@ -9,6 +9,7 @@ column in Vietnamese.
 """
 
 import csv
+import datetime
 import io
 import re
 import zipfile
@@ -23,10 +24,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
 from .audit import audit
 from .models import ImportJob, ImportStatus
-from .text import clean_text
+from .text import clean_text, fold
 from .validators import ZIP_MAX_UNCOMPRESSED
 
 
@@ -47,6 +49,14 @@ class Importer:
     # does not name it; and (context) -> a sentence for the page.
     context_from: Callable | None = None
     describe: Callable | None = None
+    # Usual names of the columns in the lists offices already keep ("Số điện thoại liên hệ"
+    # for "Điện thoại"): heading → the column's own name.
+    aliases: dict[str, str] = field(default_factory=dict)
+    # The column a section heading fills ("1. TẬP THỂ" → "Loại" = "TẬP THỂ").
+    section_column: str | None = None
+    # (dataset, context) -> more context, from the file itself (e.g. what its title says the
+    # list is); the resource factory receives it with the rest.
+    plan: Callable | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -87,8 +97,17 @@ def _cell(value):
     return value
 
 
-def read_dataset(*, content: bytes, file_name: str) -> tablib.Dataset:
-    """Turn uploaded bytes into a dataset with clean headers and cells, or raise ImportFileError."""
+def read_dataset(*, content: bytes, file_name: str, importer: "Importer | None" = None):
+    """Turn uploaded bytes into a dataset with clean headers and cells, or raise ImportFileError.
+
+    Without `importer` the first non-blank row is the heading. With it, the file is read the way
+    offices really send lists (seed 002's annex): a title block, then one or more sections
+    ("1. TẬP THỂ", "2. CÁ NHÂN") each under its own heading row, blank rows, and a footnote
+    ("Lưu ý: ..."). The heading rows are found by the columns the importer knows (or their
+    usual names, `Importer.aliases`), every section's rows are put under the importer's own
+    column names, and the title, section headings and notes are kept aside, not read as data.
+    The dataset carries `lines` (each row's line in the file, for error messages),
+    `letters` (each row's column letters by column name) and `list_title`."""
     if len(content) > settings.IMPORT_MAX_BYTES:
         raise ImportFileError(
             _("Tệp quá lớn (tối đa %(mb)s MB). Hãy chia thành nhiều tệp nhỏ hơn.")
@@ -108,8 +127,7 @@ def read_dataset(*, content: bytes, file_name: str) -> tablib.Dataset:
             ) from exc
     elif suffix == ".csv":
         try:
-            # newline="": rows may end in \r\n, \n or \r (older Mac Excel), cells may hold any.
-            rows = list(csv.reader(io.StringIO(_decode_csv(content), newline="")))
+            rows = _csv_rows(_decode_csv(content), importer)
         except csv.Error as exc:  # a cell over csv's field limit, often an unclosed quote
             raise ImportFileError(
                 _(
@@ -120,20 +138,178 @@ def read_dataset(*, content: bytes, file_name: str) -> tablib.Dataset:
     else:
         raise ImportFileError(_("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))
 
-    rows = [[_cell(c) for c in row] for row in rows]
-    rows = [row for row in rows if any(str(c).strip() for c in row if c is not None)]
+    rows = [(line, [_cell(c) for c in row]) for line, row in rows]
+    rows = [(line, row) for line, row in rows if not _blank_row(row)]
     if not rows:
         raise ImportFileError(_("Tệp không có dữ liệu."))
-    headers = [_cell(str(h or "")) for h in rows[0]]
-    body = rows[1:]
+    if importer is not None:
+        tables = _find_tables(importer, rows)
+        if tables:
+            return _dataset_from_tables(importer, tables)
+    return _plain_dataset(rows)
+
+
+def _blank_row(row) -> bool:
+    return not any(c is not None and str(c).strip() for c in row)
+
+
+def _plain_dataset(rows) -> tablib.Dataset:
+    (_line, first), body = rows[0], rows[1:]
+    headers = [_cell(str(h or "")) for h in first]
     if len(body) > settings.IMPORT_MAX_ROWS:
         raise _too_many_rows(len(body))
     width = len(headers)
     dataset = tablib.Dataset(headers=headers)
-    for row in body:
+    letters = {h: get_column_letter(i) for i, h in enumerate(headers, 1) if h}
+    dataset.lines, dataset.letters, dataset.list_title = [], [], ""
+    for line, row in body:
         row = list(row)[:width] + [None] * (width - len(row))
         dataset.append(row)
+        dataset.lines.append(line)
+        dataset.letters.append(letters)
     return dataset
+
+
+# --- lists as offices send them ------------------------------------------------------------------
+# A section heading: "1. TẬP THỂ", "II. CÁ NHÂN", "A - Tập thể".
+_SECTION = re.compile(r"^\s*(?:[0-9]+|[IVXLivxl]+|[A-Da-d])\s*[.)/-]\s*(\S.*)$")
+# Where the notes under a list begin.
+_NOTE = re.compile(r"^[\s*•-]*(lưu ý|ghi chú|chú ý|chú thích|note)\b", re.IGNORECASE)
+# The numbering row some templates put under the heading: (1) (2) (3) ...
+_NUMBERING = re.compile(r"^\(?[0-9]+\)?$")
+# Columns every list may have that carry nothing to store.
+ROW_NUMBER_HEADINGS = ("stt", "so tt", "so thu tu", "tt")
+
+
+def _header_key(value) -> str:
+    return fold(str(value or "")).strip(" :*.")
+
+
+def _columns_of(importer: "Importer", row) -> dict[int, str]:
+    """Which cells of `row` name a column of the importer (by its name or a usual alias)."""
+    names = {_header_key(c): c for c in importer.columns}
+    names.update({_header_key(a): c for a, c in importer.aliases.items()})
+    found = {}
+    for index, cell in enumerate(row):
+        column = names.get(_header_key(cell))
+        if column is not None and column not in found.values():
+            found[index] = column
+    return found
+
+
+def _is_header(importer, row) -> bool:
+    return len(_columns_of(importer, row)) >= min(2, len(importer.columns))
+
+
+def _single_text(row) -> str | None:
+    filled = [str(c).strip() for c in row if c is not None and str(c).strip()]
+    return filled[0] if len(filled) == 1 else None
+
+
+def _find_tables(importer, rows) -> list[dict]:
+    """The heading rows and the data rows under each, with the section each belongs to."""
+    tables, current, section, title = [], None, "", []
+    index = 0
+    while index < len(rows):
+        line, row = rows[index]
+        index += 1
+        if _is_header(importer, row):
+            columns = _columns_of(importer, row)
+            # A heading over two rows (merged cells above, the detailed names below).
+            if index < len(rows) and _is_header(importer, rows[index][1]):
+                columns = {**columns, **_columns_of(importer, rows[index][1])}
+                index += 1
+            current = {"columns": columns, "section": section, "rows": [], "line": line}
+            tables.append(current)
+            continue
+        text = _single_text(row)
+        if text is not None:
+            if _NOTE.match(text):
+                current = None  # the notes run to the next heading row, or the end
+                continue
+            match = _SECTION.match(text)
+            if match:
+                section, current = match.group(1), None
+                continue
+            if not tables:
+                title.append(text)  # the title block
+                continue
+        if current is None:
+            continue  # lines of the title block or the notes: not data
+        if not current["rows"] and all(
+            _NUMBERING.match(str(c).strip()) for c in row if c is not None and str(c).strip()
+        ):
+            continue  # (1) (2) (3) under the heading
+        current["rows"].append((line, row))
+    if tables:
+        tables[0]["title"] = " ".join(title)
+    return tables
+
+
+def _dataset_from_tables(importer, tables) -> tablib.Dataset:
+    headers = list(importer.columns)
+    dataset = tablib.Dataset(headers=headers)
+    dataset.lines, dataset.letters = [], []
+    dataset.list_title = tables[0].get("title", "")
+    dataset.missing = []  # (heading line, required columns it lacks)
+    for table in tables:
+        have = set(table["columns"].values())
+        if importer.section_column and table["section"]:
+            have.add(importer.section_column)
+        lacking = [c for c in importer.required_columns if c not in have]
+        if lacking:
+            dataset.missing.append((table["line"], lacking))
+    total = sum(len(t["rows"]) for t in tables)
+    if total > settings.IMPORT_MAX_ROWS:
+        raise _too_many_rows(total)
+    for table in tables:
+        columns = table["columns"]
+        letters = {column: get_column_letter(i + 1) for i, column in columns.items()}
+        for line, row in table["rows"]:
+            values = dict.fromkeys(headers)
+            for i, column in columns.items():
+                values[column] = row[i] if i < len(row) else None
+            section_column = importer.section_column
+            if section_column and values.get(section_column) in (None, "") and table["section"]:
+                values[section_column] = table["section"]
+            dataset.append([values[h] for h in headers])
+            dataset.lines.append(line)
+            dataset.letters.append(letters)
+    return dataset
+
+
+def _csv_rows(text: str, importer) -> list[tuple[int, list]]:
+    # newline="": rows may end in \r\n, \n or \r (older Mac Excel), cells may hold any.
+    delimiter = _csv_delimiter(text, importer)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return [(reader.line_num, row) for row in reader]
+
+
+CSV_DELIMITERS = (",", ";", "\t")
+
+
+def _csv_delimiter(text: str, importer) -> str:
+    """Excel saves CSV with the separator of the computer's regional settings: a comma, or a
+    semicolon where the comma is the decimal mark (Vietnamese settings), or a tab. With the
+    importer known, the separator that finds its heading row wins; without, the first line's."""
+    sample = text[:20000]
+    if importer is None:
+        first = next((line for line in sample.splitlines() if line.strip()), "")
+        if "," not in first:
+            for delimiter in (";", "\t"):
+                if delimiter in first:
+                    return delimiter
+        return ","
+    best, best_score = ",", -1
+    for delimiter in CSV_DELIMITERS:
+        try:
+            rows = list(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter))
+        except csv.Error:
+            continue
+        score = max((len(_columns_of(importer, r)) for r in rows[:200]), default=0)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
 
 
 def _too_many_rows(n) -> ImportFileError:
@@ -143,9 +319,10 @@ def _too_many_rows(n) -> ImportFileError:
     )
 
 
-def _xlsx_rows(content: bytes) -> list[list]:
-    """The first sheet's non-blank rows. A few megabytes of .xlsx may unpack to gigabytes (a
-    "zip bomb"): the declared sizes are checked first and reading stops past the row limit."""
+def _xlsx_rows(content: bytes) -> list[tuple[int, list]]:
+    """The first sheet's non-blank rows, with their line numbers. A few megabytes of .xlsx may
+    unpack to gigabytes (a "zip bomb"): the declared sizes are checked first and reading stops
+    past the row limit."""
     from openpyxl import load_workbook
 
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
@@ -159,10 +336,12 @@ def _xlsx_rows(content: bytes) -> list[list]:
     workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     try:
         rows = []
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
+        sheet = workbook.worksheets[0]
+        for line, row in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1):
             if any(c is not None and str(c).strip() for c in row):
-                rows.append(list(row))
-                if len(rows) > settings.IMPORT_MAX_ROWS + 1:  # + the heading
+                rows.append((line, list(row)))
+                # + the heading, a title block and notes
+                if len(rows) > settings.IMPORT_MAX_ROWS + 50:
                     raise _too_many_rows(f"{settings.IMPORT_MAX_ROWS}+")
         return rows
     finally:
@@ -170,6 +349,20 @@ def _xlsx_rows(content: bytes) -> list[list]:
 
 
 def column_errors(importer: Importer, dataset: tablib.Dataset) -> list[dict]:
+    if hasattr(dataset, "missing"):  # read by heading rows: only what they lack
+        return [
+            {
+                "row": None,
+                "line": line,
+                "column": None,
+                "message": _(
+                    "Dòng tiêu đề (dòng %(line)s) thiếu cột bắt buộc: %(cols)s. Hãy tải tệp mẫu "
+                    "và giữ nguyên tên cột."
+                )
+                % {"line": line, "cols": ", ".join(lacking)},
+            }
+            for line, lacking in dataset.missing
+        ]
     headers = set(dataset.headers or [])
     errors = []
     missing = [c for c in importer.required_columns if c not in headers]
@@ -235,6 +428,53 @@ def _result_errors(resource, result) -> list[dict]:
     return errors
 
 
+def _locate(errors: list[dict], dataset) -> list[dict]:
+    """Add where each row's error is in the file as the clerk sees it: its line and, when the
+    error is about one column, the cell ("C12")."""
+    lines, letters = getattr(dataset, "lines", None), getattr(dataset, "letters", None)
+    for error in errors:
+        row = error.get("row")
+        if not row or lines is None or row > len(lines):
+            continue
+        error["line"] = lines[row - 1]
+        letter = letters[row - 1].get(error.get("column")) if error.get("column") else None
+        if letter:
+            error["cell"] = f"{letter}{error['line']}"
+    return errors
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def preview_values(resource, row) -> dict[str, str]:
+    """What will be stored from one row, column by column, as the import cleans it: names
+    NFC-normalised, a phone number given its leading zero back, dates read, choices resolved.
+    A resource may say it better itself (`preview_row`, e.g. which unit a name was matched to)."""
+    if hasattr(resource, "preview_row"):
+        return resource.preview_row(row)
+    values = {}
+    for resource_field in resource.get_import_fields():
+        column = resource_field.column_name
+        if not column or column not in row:
+            continue
+        try:
+            value = resource_field.widget.clean(row.get(column), row=row)
+        except Exception:  # the error list says what is wrong with it
+            value = row.get(column)
+        else:
+            if hasattr(resource_field.widget, "choices") and value:
+                value = resource_field.widget.render(value)
+        values[column] = _shown(value)
+    return values
+
+
 PREVIEW_ROWS = 50
 
 
@@ -260,7 +500,7 @@ def run_import(
         rollback_on_validation_errors=not valid_only,
         raise_errors=False,
     )
-    errors = _result_errors(resource, result)
+    errors = _locate(_result_errors(resource, result), dataset)
     totals = {"rows": len(dataset), **{k: v for k, v in result.totals.items() if v}}
     preview = [
         {
@@ -268,9 +508,21 @@ def run_import(
             "type": str(r.import_type),
             # A new row has no saved object to name on a dry run: show what the file says.
             "repr": r.object_repr if r.object_repr not in (None, "None") else _row_text(dataset, n),
+            "line": dataset.lines[n - 1] if getattr(dataset, "lines", None) else n + 1,
         }
         for n, r in enumerate(result.rows[:PREVIEW_ROWS], 1)
     ]
+    if dry_run:
+        # After the import: the dry run has rolled back, so these reads see the data as it is.
+        rows = [
+            dict(zip(dataset.headers, dataset[i], strict=True))
+            for i in range(min(PREVIEW_ROWS, len(dataset)))
+        ]
+        for item, row in zip(preview, rows, strict=False):
+            try:
+                item["values"] = preview_values(resource, row)
+            except Exception:  # a row the import refused: its errors are listed instead
+                item["values"] = {}
     return totals, errors, preview
 
 
@@ -287,7 +539,11 @@ def import_job_check(
     *, actor, importer: Importer, file_name: str, content: bytes, context=None
 ) -> ImportJob:
     """Read and dry-run an upload; keep it so that the user can confirm without re-uploading."""
-    dataset = read_dataset(content=content, file_name=file_name)
+    dataset = read_dataset(content=content, file_name=file_name, importer=importer)
+    if importer.plan is not None:
+        # What the list means may depend on the file itself (its title): decided once, here,
+        # kept with the job, and shown on the preview.
+        context = {**(context or {}), **importer.plan(dataset, context or {})}
     totals, errors, preview = run_import(
         importer=importer, actor=actor, dataset=dataset, dry_run=True, context=context
     )
@@ -335,7 +591,9 @@ def import_job_confirm(*, actor, job: ImportJob, valid_only: bool = False) -> Im
             _("Tệp này chưa qua kiểm tra hoặc đã được nhập. Hãy tải tệp lên lại.")
         )
     importer = IMPORTERS[job.kind]
-    dataset = read_dataset(content=bytes(job.content), file_name=f"x.{job.file_format}")
+    dataset = read_dataset(
+        content=bytes(job.content), file_name=f"x.{job.file_format}", importer=importer
+    )
     with transaction.atomic():
         totals, errors, preview = run_import(
             importer=importer,

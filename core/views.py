@@ -101,8 +101,16 @@ class ImportJobView(LoginRequiredMixin, DetailView):
         return job
 
     def get_context_data(self, **kwargs):
+        job = self.object
+        columns = list(dict.fromkeys(c for r in job.preview for c in r.get("values", {})))
+        rows = [
+            {**r, "cells": [r.get("values", {}).get(c, "") for c in columns]} for r in job.preview
+        ]
         return super().get_context_data(
             importer=self.importer,
+            target=self.importer.describe(job.context) if self.importer.describe else "",
+            preview_columns=columns,
+            preview_rows=rows,
             can_confirm=self.object.status == ImportStatus.CHECKED_OK,
             valid_rows=valid_rows(self.object)
             if self.object.status == ImportStatus.CHECKED_ERRORS

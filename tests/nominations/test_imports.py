@@ -114,7 +114,7 @@ def test_a_cp1252_file_cannot_carry_vietnamese_headers_and_says_which_are_missin
     job = check(users, campaign, tree, HEADER, "Tập thể,Trường,TH-A,,,", encoding="cp1252")
     assert job.status == ImportStatus.CHECKED_ERRORS
     assert job.errors[0]["message"].startswith(
-        "Thiếu cột bắt buộc: Loại, Tên tập thể hoặc họ và tên, Mã đơn vị"
+        "Thiếu cột bắt buộc: Loại, Tên tập thể hoặc họ và tên."
     )
 
 

@@ -104,9 +104,12 @@ def test_one_bad_date_stops_every_row(approver_a):
         ),
     )
     assert job.status == ImportStatus.CHECKED_ERRORS
+    # The error names the line and the cell as Excel shows them (line 1 is the heading).
     assert job.errors == [
         {
             "row": 2,
+            "line": 3,
+            "cell": "E3",
             "column": "Ngày sinh",
             "message": "Ngày “31/02/1980” không hợp lệ; hãy ghi theo dạng ngày/tháng/năm, "
             "ví dụ 05/09/2025.",
