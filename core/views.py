@@ -83,6 +83,7 @@ class ImportTemplateView(LoginRequiredMixin, ImporterMixin, View):
             template_dataset(self.importer),
             basename=f"mau-{kind}",
             fmt=request.GET.get("format", "xlsx"),
+            title=str(self.importer.title),
         )
 
 

@@ -75,6 +75,7 @@ class CriteriaSetExportView(LoginRequiredMixin, View):
             CriterionResource().export(queryset=criteria),
             basename="bo-tieu-chi",
             fmt=request.GET.get("format", "xlsx"),
+            title="Bộ tiêu chí",
         )
 
 
@@ -136,5 +137,8 @@ class RegistryExportView(LoginRequiredMixin, View):
         dataset = RecordResource().export(queryset=records.order_by("-year", "pk"))
         audit(actor=request.user, action="registry.export", rows=len(dataset), unit=code or "")
         return spreadsheet_response(
-            dataset, basename="so-thanh-tich", fmt=request.GET.get("format", "xlsx")
+            dataset,
+            basename="so-thanh-tich",
+            fmt=request.GET.get("format", "xlsx"),
+            title="Sổ thành tích",
         )

@@ -89,7 +89,10 @@ class UnitExportView(LoginRequiredMixin, View):
         dataset = UnitResource().export(queryset=units)
         audit(actor=request.user, action="unit.export", target=unit, rows=len(dataset))
         return spreadsheet_response(
-            dataset, basename=f"don-vi-{unit.code}", fmt=request.GET.get("format", "xlsx")
+            dataset,
+            basename=f"don-vi-{unit.code}",
+            fmt=request.GET.get("format", "xlsx"),
+            title=f"Đơn vị {unit.name}",
         )
 
 
@@ -142,7 +145,7 @@ class PersonExportView(LoginRequiredMixin, PeopleQueryMixin, View):
             filters={k: v for k, v in request.GET.items() if k != "format"},
         )
         return spreadsheet_response(
-            dataset, basename="ca-nhan", fmt=request.GET.get("format", "xlsx")
+            dataset, basename="ca-nhan", fmt=request.GET.get("format", "xlsx"), title="Cá nhân"
         )
 
 

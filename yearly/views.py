@@ -171,7 +171,9 @@ class CallOverviewView(LoginRequiredMixin, TemplateView):
         overview = selectors.call_overview(self.call)
         # Column headings are the file's format: Vietnamese in both UI languages, values too.
         with translation.override("vi"):
-            dataset = tablib.Dataset(headers=OVERVIEW_HEADERS, title=f"Bao cao {self.call.year}")
+            dataset = tablib.Dataset(
+                headers=OVERVIEW_HEADERS, title=f"Báo cáo năm {self.call.year}"
+            )
             for row in overview.rows:
                 report = row.report
                 sent = row.standing == "sent"

@@ -27,7 +27,7 @@ def acting_unit(request, role=None):
     return membership.unit
 
 
-def export_response(request, nominations, basename):
+def export_response(request, nominations, basename, title="Hồ sơ"):
     """The list as .xlsx or .csv: the rows the page shows, audited once."""
     dataset = NominationResource().export(
         queryset=nominations.select_related("decision", "nominee_person")
@@ -38,7 +38,7 @@ def export_response(request, nominations, basename):
         rows=len(dataset),
         filters={k: v for k, v in request.GET.items() if k != "export"},
     )
-    return spreadsheet_response(dataset, basename=basename, fmt=request.GET["export"])
+    return spreadsheet_response(dataset, basename=basename, fmt=request.GET["export"], title=title)
 
 
 def attachment(opened, *, name, content_type):

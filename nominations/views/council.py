@@ -1,6 +1,7 @@
 """The council secretary's pages: sessions, votes, and the decision for approved dossiers."""
 
 import rules
+import tablib
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from campaigns.models import Round
+from core.audit import audit
+from core.exports import spreadsheet_response
 from core.idempotency import once, token_from
 from core.views import LoadMixin
 from units.enums import Role
@@ -25,6 +28,9 @@ from ..models import CouncilSession, Nomination
 from ..services.council import council_session_create, council_vote_record
 from ..services.decision import decide
 from .base import acting_unit
+
+# Column headings are the file's format: Vietnamese in both UI languages.
+DECISION_HEADERS = ["Số quyết định", "Ngày ký", "Người, cơ quan ký", "Loại", "Số hồ sơ", "Lý do"]
 
 
 class CouncilListView(LoginRequiredMixin, LoadMixin, TemplateView):
@@ -47,8 +53,33 @@ class CouncilListView(LoginRequiredMixin, LoadMixin, TemplateView):
         )
 
     def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("export")
+        if fmt in ("xlsx", "csv"):
+            return self.export(fmt)
         return self.render_to_response(
             self.get_context_data(form=CouncilSessionForm(rounds=self.rounds()))
+        )
+
+    def export(self, fmt):
+        """The decision register as a spreadsheet: real dates, counts as numbers."""
+        dataset = tablib.Dataset(headers=DECISION_HEADERS)
+        for d in selectors.decision_register(self.unit):
+            dataset.append(
+                [
+                    d.number,
+                    d.signed_on,
+                    d.issuer,
+                    "Thu hồi" if d.is_revocation else "Khen thưởng",
+                    d.revoked_count if d.is_revocation else d.awarded,
+                    d.reason,
+                ]
+            )
+        audit(actor=self.request.user, action="decision.export", target=self.unit, fmt=fmt)
+        return spreadsheet_response(
+            dataset,
+            basename=f"so-quyet-dinh-{self.unit.code}",
+            fmt=fmt,
+            title=f"Sổ quyết định {self.unit.name}",
         )
 
     def post(self, request, *args, **kwargs):

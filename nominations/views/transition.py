@@ -131,7 +131,9 @@ class QueueView(LoginRequiredMixin, LoadMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") in ("xlsx", "csv"):
             form = QueueFilterForm(request.GET or None, rounds=self.rounds())
-            return export_response(request, self.queryset(form), "hang-cho")
+            return export_response(
+                request, self.queryset(form), "hang-cho", f"Hồ sơ chờ xét tại {self.unit.name}"
+            )
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
