@@ -252,3 +252,25 @@ def test_registrations_outside_the_window_are_refused_once(users, campaign, tree
         "Đây là danh sách đăng ký thi đua, nhưng hôm nay ngoài thời gian đăng ký của phong "
         "trào. Không dòng nào được lưu."
     ]
+
+
+def test_imported_registrations_export_as_a_shaped_sheet(users, registering, tree, client, clock):
+    import openpyxl
+
+    job = check(users, registering, tree, xlsx(seed_002_rows()), "danh-sach.xlsx")
+    import_job_confirm(actor=users.principal, job=job)
+    client.force_login(users.principal)
+    response = client.get(
+        reverse("campaigns:registrations", args=[registering.code]), {"export": "xlsx"}
+    )
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Đăng ký thi đua DN-Q1"]
+    sheet = book.active
+    assert [sheet.cell(row=r, column=4).value for r in range(2, 5)] == [
+        "Trường Tiểu học Lê Lợi",
+        "Hoàng Thị Ngọc Ánh",
+        "Lê Văn Tám",
+    ]
+    assert sheet["G2"].is_date
+    assert sheet["G2"].number_format == "DD/MM/YYYY"
+    assert sheet.auto_filter.ref == "A1:G4"
