@@ -432,6 +432,7 @@ class QuotaView(ManagedCampaignMixin, FormView):
                 category=data["category"] or "",
                 max_forward=data["max_forward"],
                 min_target=data["min_target"],
+                campaign=self.campaign if form.all_rounds else None,
             )
         except ValidationError as exc:
             return self.fail(form, exc)

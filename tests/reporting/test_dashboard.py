@@ -469,7 +469,15 @@ def test_the_workbook_holds_every_table(client, board, users, tree):
     progress = values["Tiến độ đơn vị trực thuộc"]
     assert progress[0][:5] == ["Mã đơn vị", "Đơn vị", "Cấp", "Đã gửi lên", "Tính vào chỉ tiêu"]
     assert [r[0] for r in progress[1:]] == ["TH-D", "TH-B", "TH-A"]
-    assert progress[2][3:] == [2, 1, 1, progress[2][6], datetime.datetime(2026, 4, 3), None, "Chưa đạt"]
+    assert progress[2][3:] == [
+        2,
+        1,
+        1,
+        progress[2][6],
+        datetime.datetime(2026, 4, 3),
+        None,
+        "Chưa đạt",
+    ]
     assert progress[1][8] == "có"  # D's extension
     event = AuditEvent.objects.get(action="dashboard.export")
     assert (event.actor, event.target_id) == (users.commune, str(tree.commune.pk))
