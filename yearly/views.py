@@ -90,6 +90,8 @@ class CallCreateView(LoginRequiredMixin, LoadMixin, FormView):
                 due_on=data["due_on"],
                 title=data["title"],
                 instructions=data["instructions"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
             )
         except ValidationError as exc:
             form.add_error(None, exc.messages)
@@ -113,7 +115,13 @@ class CallEditView(LoginRequiredMixin, LoadMixin, FormView):
 
     def get_initial(self):
         c = self.call
-        return {"title": c.title, "due_on": c.due_on, "instructions": c.instructions}
+        return {
+            "title": c.title,
+            "due_on": c.due_on,
+            "instructions": c.instructions,
+            "period_start": c.period_start,
+            "period_end": c.period_end,
+        }
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(call=self.call, **kwargs)
@@ -127,6 +135,8 @@ class CallEditView(LoginRequiredMixin, LoadMixin, FormView):
                 due_on=data["due_on"],
                 title=data["title"],
                 instructions=data["instructions"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
             )
         except ValidationError as exc:
             form.add_error(None, exc.messages)
