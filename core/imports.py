@@ -11,6 +11,7 @@ column in Vietnamese.
 import csv
 import datetime
 import io
+import logging
 import re
 import zipfile
 from collections.abc import Callable
@@ -19,17 +20,22 @@ from pathlib import PurePosixPath
 
 import tablib
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 
 from .audit import audit
 from .models import ImportJob, ImportStatus
 from .text import clean_text, fold
 from .validators import ZIP_MAX_UNCOMPRESSED
+
+logger = logging.getLogger(__name__)
 
 
 class ImportFileError(Exception):
@@ -486,13 +492,17 @@ def run_import(
     dry_run: bool,
     context=None,
     valid_only: bool = False,
+    progress=None,
 ):
     """Returns (totals, errors, preview). Nothing is saved on a dry run or if any row fails,
-    unless `valid_only`: then the valid rows are saved and the invalid ones skipped."""
+    unless `valid_only`: then the valid rows are saved and the invalid ones skipped.
+    `progress(rows_done)` is called every PROGRESS_EVERY rows."""
     errors = column_errors(importer, dataset)
     if errors:
         return {"rows": len(dataset)}, errors, []
     resource = importer.resource_factory(actor, **(context or {}))
+    if progress is not None:
+        _report_progress(resource, progress)
     result = resource.import_data(
         dataset,
         dry_run=dry_run,
@@ -526,6 +536,21 @@ def run_import(
     return totals, errors, preview
 
 
+def _report_progress(resource, progress) -> None:
+    """Count rows as import-export finishes them (its `after_import_row` hook, on this one
+    resource object)."""
+    done = [0]
+    after = resource.after_import_row
+
+    def counted(row, row_result, **kwargs):
+        after(row, row_result, **kwargs)
+        done[0] += 1
+        if done[0] % PROGRESS_EVERY == 0:
+            progress(done[0])
+
+    resource.after_import_row = counted
+
+
 def _row_text(dataset: tablib.Dataset, number: int) -> str:
     """The first few filled cells of a data row (1 = the first under the header)."""
     try:
@@ -538,35 +563,58 @@ def _row_text(dataset: tablib.Dataset, number: int) -> str:
 def import_job_check(
     *, actor, importer: Importer, file_name: str, content: bytes, context=None
 ) -> ImportJob:
-    """Read and dry-run an upload; keep it so that the user can confirm without re-uploading."""
+    """Read and dry-run an upload; keep it so that the user can confirm without re-uploading.
+    A file of more than IMPORT_BACKGROUND_ROWS rows is read here (so an unreadable file is told
+    at once) and checked by a Celery worker: the job comes back CHECKING."""
     dataset = read_dataset(content=content, file_name=file_name, importer=importer)
     if importer.plan is not None:
         # What the list means may depend on the file itself (its title): decided once, here,
         # kept with the job, and shown on the preview.
         context = {**(context or {}), **importer.plan(dataset, context or {})}
-    totals, errors, preview = run_import(
-        importer=importer, actor=actor, dataset=dataset, dry_run=True, context=context
-    )
-    job = ImportJob.objects.create(
+    job = ImportJob(
         kind=importer.kind,
         created_by=actor,
         file_name=PurePosixPath(file_name).name[:255],
         file_format=PurePosixPath(file_name).suffix.lower().lstrip("."),
         content=content,
-        status=ImportStatus.CHECKED_ERRORS if errors else ImportStatus.CHECKED_OK,
-        totals=totals,
-        errors=errors,
-        preview=preview,
         context=context or {},
+        totals={"rows": len(dataset)},
     )
+    if in_background(dataset):
+        job.status = ImportStatus.CHECKING
+        job.save()
+        transaction.on_commit(lambda: import_enqueue([job.pk]), robust=True)
+    else:
+        _check(job, dataset, actor=actor)
     audit(
         actor=actor,
         action="import.check",
         target=job,
         kind=importer.kind,
-        rows=totals.get("rows"),
-        errors=len(errors),
+        rows=len(dataset),
+        errors=len(job.errors),
+        background=job.status == ImportStatus.CHECKING,
     )
+    return job
+
+
+def in_background(dataset) -> bool:
+    return len(dataset) > settings.IMPORT_BACKGROUND_ROWS
+
+
+def _check(job: ImportJob, dataset, *, actor, progress=None) -> ImportJob:
+    totals, errors, preview = run_import(
+        importer=IMPORTERS[job.kind],
+        actor=actor,
+        dataset=dataset,
+        dry_run=True,
+        context=job.context,
+        progress=progress,
+    )
+    job.status = ImportStatus.CHECKED_ERRORS if errors else ImportStatus.CHECKED_OK
+    job.totals, job.errors, job.preview = totals, errors, preview
+    job.claimed_at = None
+    job.save()
     return job
 
 
@@ -578,9 +626,12 @@ def valid_rows(job: ImportJob) -> int:
     return job.totals.get("rows", 0) - len({e["row"] for e in job.errors})
 
 
+@transaction.atomic
 def import_job_confirm(*, actor, job: ImportJob, valid_only: bool = False) -> ImportJob:
     """Import a checked file for real: all rows or none, or (`valid_only`, the user's explicit
-    choice) the valid rows, skipping the faulty ones."""
+    choice) the valid rows, skipping the faulty ones. A large file is imported by a Celery
+    worker: the job comes back IMPORTING."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)  # two clicks: one import
     allowed = (
         (job.status == ImportStatus.CHECKED_ERRORS and valid_rows(job) > 0)
         if valid_only
@@ -590,6 +641,16 @@ def import_job_confirm(*, actor, job: ImportJob, valid_only: bool = False) -> Im
         raise ValidationError(
             _("Tệp này chưa qua kiểm tra hoặc đã được nhập. Hãy tải tệp lên lại.")
         )
+    if job.totals.get("rows", 0) > settings.IMPORT_BACKGROUND_ROWS:
+        job.status, job.valid_only, job.claimed_at = ImportStatus.IMPORTING, valid_only, None
+        job.save(update_fields=["status", "valid_only", "claimed_at"])
+        transaction.on_commit(lambda: import_enqueue([job.pk]), robust=True)
+        audit(actor=actor, action="import.confirm", target=job, kind=job.kind, background=True)
+        return job
+    return _import(job, actor=actor, valid_only=valid_only)
+
+
+def _import(job: ImportJob, *, actor, valid_only: bool, progress=None) -> ImportJob:
     importer = IMPORTERS[job.kind]
     dataset = read_dataset(
         content=bytes(job.content), file_name=f"x.{job.file_format}", importer=importer
@@ -602,6 +663,7 @@ def import_job_confirm(*, actor, job: ImportJob, valid_only: bool = False) -> Im
             dry_run=False,
             context=job.context,
             valid_only=valid_only,
+            progress=progress,
         )
     job.totals, job.errors, job.preview = totals, errors, preview
     if valid_only and not any(e["row"] is None for e in errors):
@@ -614,7 +676,8 @@ def import_job_confirm(*, actor, job: ImportJob, valid_only: bool = False) -> Im
     else:
         job.status = ImportStatus.IMPORTED
         job.imported_at = timezone.now()
-    job.save(update_fields=["totals", "errors", "preview", "status", "imported_at"])
+    job.claimed_at = None
+    job.save(update_fields=["totals", "errors", "preview", "status", "imported_at", "claimed_at"])
     audit(
         actor=actor,
         action="import.confirm",
@@ -624,6 +687,125 @@ def import_job_confirm(*, actor, job: ImportJob, valid_only: bool = False) -> Im
         totals=totals,
     )
     return job
+
+
+# --- in the background (the bundles' pattern: reporting.bundles) ----------------------------------
+BACKGROUND = (ImportStatus.CHECKING, ImportStatus.IMPORTING)
+PROGRESS_EVERY = 200  # rows between two progress reports
+
+
+def _stale() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.IMPORT_STALE_SECONDS)
+
+
+def _progress_key(pk: int) -> str:
+    return f"import-progress:{pk}"
+
+
+def import_progress(job: ImportJob) -> int:
+    """Rows done so far by the worker. The import runs in one transaction (all or nothing), so
+    its progress cannot be a column of the job: it is kept in the cache, which is shared by the
+    web nodes and the workers. 0 if unknown (cache down)."""
+    try:
+        return int(cache.get(_progress_key(job.pk)) or 0)
+    except Exception:
+        return 0
+
+
+def _heartbeat(pk: int, done: int) -> None:
+    try:
+        cache.set(_progress_key(pk), done, timeout=settings.IMPORT_STALE_SECONDS)
+    except Exception:  # progress is a courtesy: the import goes on without it
+        logger.warning("cache unavailable for import progress %s", pk, exc_info=True)
+
+
+def _alive(pk: int) -> bool:
+    """Whether the worker of a claimed job reported progress lately (its heartbeat expires
+    IMPORT_STALE_SECONDS after the last report)."""
+    try:
+        return cache.get(_progress_key(pk)) is not None
+    except Exception:
+        return False
+
+
+def import_enqueue(ids: list[int]) -> None:
+    """Queue the background work. With the broker down the jobs wait and the periodic
+    `core.requeue_imports` queues them later: an upload never fails for that."""
+    from .tasks import run_import_job
+
+    for pk in ids:
+        try:
+            run_import_job.delay(job_id=pk)
+        except Exception:
+            logger.warning("broker unavailable; import %s waits for the requeue", pk)
+            return
+
+
+def import_claim(job_id: int, *, now=None) -> ImportJob | None:
+    """Take a background job, atomically: one not yet taken, or one whose worker has gone
+    silent. None if it is done, gone, or being worked on right now by another worker (Celery
+    hands a task out again after a worker restart: acks_late)."""
+    now = now or timezone.now()
+    silent = Q(claimed_at__lt=now - _stale())
+    if _alive(job_id):
+        silent = Q(pk__in=[])  # its worker spoke within IMPORT_STALE_SECONDS
+    claimable = Q(status__in=BACKGROUND) & (Q(claimed_at__isnull=True) | silent)
+    if not ImportJob.objects.filter(claimable, pk=job_id).update(claimed_at=now):
+        return None
+    return ImportJob.objects.get(pk=job_id)
+
+
+def imports_due(*, now=None) -> list[int]:
+    """What the periodic requeue queues again: waiting a minute after being asked for (the
+    broker was down), or claimed by a worker that has gone silent."""
+    now = now or timezone.now()
+    candidates = ImportJob.objects.filter(status__in=BACKGROUND).filter(
+        Q(claimed_at__isnull=True, created_at__lt=now - datetime.timedelta(minutes=1))
+        | Q(claimed_at__lt=now - _stale())
+    )
+    return [pk for pk in candidates.values_list("pk", flat=True) if not _alive(pk)]
+
+
+def import_run(job: ImportJob) -> ImportJob:
+    """The worker's part: the check or the import the job waits for, reporting progress."""
+    actor = job.created_by
+    _heartbeat(job.pk, 0)
+
+    def progress(done: int) -> None:
+        _heartbeat(job.pk, done)
+
+    if job.status == ImportStatus.CHECKING:
+        importer = IMPORTERS[job.kind]
+        dataset = read_dataset(
+            content=bytes(job.content), file_name=f"x.{job.file_format}", importer=importer
+        )
+        job = _check(job, dataset, actor=actor, progress=progress)
+    else:
+        job = _import(job, actor=actor, valid_only=job.valid_only, progress=progress)
+    _forget_progress(job.pk)
+    return job
+
+
+def _forget_progress(pk: int) -> None:
+    try:
+        cache.delete(_progress_key(pk))
+    except Exception:
+        logger.warning("cache unavailable for import progress %s", pk, exc_info=True)
+
+
+def import_fail(job_id: int) -> None:
+    """A background job that raised: nothing was saved (one transaction); its page says so."""
+    ImportJob.objects.filter(pk=job_id, status__in=BACKGROUND).update(
+        status=ImportStatus.FAILED,
+        claimed_at=None,
+        errors=[{"row": None, "column": None, "message": str(_IMPORT_CRASHED)}],
+    )
+
+
+_IMPORT_CRASHED = gettext_lazy(
+    "Lỗi hệ thống khi xử lý tệp; không dòng nào được lưu. Hãy thử lại; nếu vẫn lỗi, báo quản trị "
+    "hệ thống."
+)
 
 
 def template_dataset(importer: Importer) -> tablib.Dataset:
