@@ -356,11 +356,19 @@ def plan(dataset, context) -> dict:
     return {"mode": mode, "list_title": title[:300]}
 
 
+def _short(context, limit=90) -> str:
+    """The list's title as far as it tells what the list is (the title block runs on)."""
+    title = context.get("list_title") or ""
+    if len(title) <= limit:
+        return title
+    return title[:limit].rsplit(" ", 1)[0] + "…"
+
+
 def describe(context) -> str:
     campaign = Campaign.objects.get(pk=context["campaign_id"])
     round_ = Round.objects.get(pk=context["round_id"])
     unit = Unit.objects.get(pk=context["unit_id"])
-    names = {"c": campaign.name, "r": round_.name, "u": unit.name, "t": context.get("list_title")}
+    names = {"c": campaign.name, "r": round_.name, "u": unit.name, "t": _short(context)}
     if context.get("mode") == REGISTRATIONS:
         return (
             _(
@@ -392,7 +400,7 @@ def describe(context) -> str:
 register(
     Importer(
         kind="registration",
-        title=gettext_lazy("Danh sách giới thiệu, đăng ký (tạo hồ sơ nháp)"),
+        title=gettext_lazy("Danh sách giới thiệu, đăng ký"),
         permission="nominations.import_registration",
         resource_factory=lambda actor, **context: RegistrationResource(actor=actor, **context),
         required_columns=("Loại", "Tên tập thể hoặc họ và tên"),
