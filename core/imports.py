@@ -215,11 +215,21 @@ def _single_text(row) -> str | None:
 def _find_tables(importer, rows) -> list[dict]:
     """The heading rows and the data rows under each, with the section each belongs to."""
     tables, current, section, title = [], None, "", []
+    after_heading = False  # the previous line was a section heading ("2. CÁ NHÂN")
     index = 0
     while index < len(rows):
         line, row = rows[index]
         index += 1
-        if _is_header(importer, row):
+        # Inside a table, a data row whose cells happen to read as two column names is still
+        # data: a new heading row there needs three names or a section heading above it.
+        header = _is_header(importer, row) and (
+            current is None
+            or after_heading
+            or not current["rows"]
+            or len(_columns_of(importer, row)) >= 3
+        )
+        after_heading = False
+        if header:
             columns = _columns_of(importer, row)
             # A heading over two rows (merged cells above, the detailed names below).
             if index < len(rows) and _is_header(importer, rows[index][1]):
@@ -235,7 +245,7 @@ def _find_tables(importer, rows) -> list[dict]:
                 continue
             match = _SECTION.match(text)
             if match:
-                section, current = match.group(1), None
+                section, current, after_heading = match.group(1), None, True
                 continue
             if not tables:
                 title.append(text)  # the title block
