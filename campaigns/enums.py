@@ -36,3 +36,25 @@ class HolidayKind(models.TextChoices):
     COMPENSATORY = "compensatory", _("Nghỉ bù (ngày lễ trùng ngày nghỉ hằng tuần)")
     ANNOUNCED = "announced", _("Nghỉ theo thông báo của Chính phủ (hoán đổi, bổ sung)")
     SWAPPED_WORKDAY = "swapped_workday", _("Làm bù vào ngày nghỉ hằng tuần")
+
+
+class QuotaCategory(models.TextChoices):
+    """Whom a quota or target counts: one nominee category, or every individual category at
+    once (seed 002: "ít nhất 10 tập thể và 10 cá nhân"). Blank: everyone. The codes of the
+    single categories are criteria.enums.NomineeCategory's."""
+
+    INDIVIDUAL = "individual", _("Cá nhân (mọi đối tượng cá nhân)")
+    COLLECTIVE = "collective", _("Tập thể")
+    MANAGER = "manager", _("Cán bộ quản lý")
+    TEACHER = "teacher", _("Giáo viên, giảng viên")
+    STAFF = "staff", _("Nhân viên")
+    STUDENT = "student", _("Học sinh, sinh viên")
+
+
+def quota_categories(category: str) -> list[str] | None:
+    """The nominee categories a quota of `category` counts; None: all of them."""
+    if not category:
+        return None
+    if category == QuotaCategory.INDIVIDUAL:
+        return ["manager", "teacher", "staff", "student"]
+    return [category]

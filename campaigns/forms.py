@@ -17,7 +17,7 @@ from units.enums import UnitLevel
 from units.forms import DateInput
 from units.models import Unit
 
-from .enums import RoundKind
+from .enums import QuotaCategory, RoundKind
 from .models import Campaign, Phase
 
 
@@ -238,10 +238,13 @@ class QuotaForm(forms.Form):
             *[(r.pk, r.name) for r in campaign.rounds.all()],
         ]
         self.fields["level"].choices = [(level, UnitLevel(level).label) for level in levels]
+        individual = [c for c in campaign.categories if c != NomineeCategory.COLLECTIVE]
         self.fields["category"].choices = [
             ("", _("Mọi đối tượng")),
+            *([(QuotaCategory.INDIVIDUAL, QuotaCategory.INDIVIDUAL.label)] if individual else []),
             *[(c, NomineeCategory(c).label) for c in campaign.categories],
         ]
+        self.fields["round"].help_text = _("“Tất cả các đợt” áp dụng cả cho các đợt thêm sau này.")
         self.helper = _helper(_("Lưu chỉ tiêu"))
 
     def clean(self):
@@ -251,6 +254,10 @@ class QuotaForm(forms.Form):
                 _("Hãy nhập số tối đa được gửi lên hoặc chỉ tiêu tối thiểu.")
             )
         return data
+
+    @property
+    def all_rounds(self) -> bool:
+        return self.cleaned_data["round"] == "all"
 
     def rounds(self):
         rounds = self.campaign.rounds.all()

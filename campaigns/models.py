@@ -18,7 +18,7 @@ from core.validators import DEFAULT_MAX_SUMMARY_WORDS, LONG_TEXT_MAX_CHARS
 from criteria.enums import NomineeCategory, Severity
 from units.enums import UnitLevel
 
-from .enums import CampaignStatus, DayCount, HolidayKind, ReportTemplate, RoundKind
+from .enums import CampaignStatus, DayCount, HolidayKind, QuotaCategory, ReportTemplate, RoundKind
 
 code_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
@@ -300,7 +300,7 @@ class Quota(models.Model):
     category = models.CharField(
         _("đối tượng"),
         max_length=16,
-        choices=NomineeCategory.choices,
+        choices=QuotaCategory.choices,
         blank=True,
         help_text=_("Để trống: tính chung mọi đối tượng."),
     )
@@ -337,6 +337,32 @@ class Quota(models.Model):
             raise ValidationError(
                 {"min_target": _("Chỉ tiêu tối thiểu không được lớn hơn số tối đa.")}
             )
+
+
+class StandingQuota(models.Model):
+    """A quota or target set for "all rounds" of a campaign: copied onto every round, those
+    added later included (campaigns.services.round_save), so that a quarter added in June has
+    the same target as those that existed when it was set."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="standing_quotas")
+    level = models.CharField(_("cấp"), max_length=16, choices=UnitLevel.choices)
+    category = models.CharField(
+        _("đối tượng"), max_length=16, choices=QuotaCategory.choices, blank=True
+    )
+    max_forward = models.PositiveIntegerField(_("tối đa được gửi lên"), null=True, blank=True)
+    min_target = models.PositiveIntegerField(_("chỉ tiêu tối thiểu"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("chỉ tiêu cho mọi đợt")
+        verbose_name_plural = _("chỉ tiêu cho mọi đợt")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "level", "category"], name="standing_quota_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign}: {self.get_level_display()} {self.category or '*'}"
 
 
 class Extension(models.Model):

@@ -105,6 +105,7 @@ def rounds_of(campaign: Campaign) -> QuerySet[Round]:
 class QuotaStatus:
     quota: Quota
     used: int
+    decides: bool = False  # the deciding unit: `used` is what it selected
 
     @property
     def target_met(self) -> bool | None:
@@ -113,6 +114,14 @@ class QuotaStatus:
     @property
     def label(self) -> str:
         parts = []
+        if self.decides and self.quota.min_target is not None:
+            return _("đã chọn %(used)s, chỉ tiêu ít nhất %(min)s: %(state)s") % {
+                "used": self.used,
+                "min": self.quota.min_target,
+                "state": _("đã đạt")
+                if self.target_met
+                else _("còn thiếu %(n)s") % {"n": self.quota.min_target - self.used},
+            }
         if self.quota.max_forward is not None:
             parts.append(
                 _("Đã chuyển %(used)s/%(max)s") % {"used": self.used, "max": self.quota.max_forward}
@@ -128,6 +137,13 @@ class QuotaStatus:
                 }
             )
         return "; ".join(parts)
+
+    @property
+    def full_label(self) -> str:
+        """The label with whom the quota counts: "Tập thể: đã chọn 3, chỉ tiêu ít nhất 10: ..."."""
+        if not self.quota.category:
+            return self.label
+        return f"{self.quota.get_category_display()}: {self.label}"
 
 
 def quota_for(round_: Round, level: str, category: str) -> Quota | None:

@@ -32,6 +32,7 @@ from .models import (
     Registration,
     Round,
     RoundDeadline,
+    StandingQuota,
 )
 from .selectors import campaign_levels, deadline_for
 from .workdays import window_end
@@ -318,11 +319,17 @@ def round_save(
     )
     if problems:
         raise ValidationError(problems)
+    created = round_ is None
     round_ = round_ or Round(campaign=campaign)
     for name, value in fields.items():
         setattr(round_, name, clean_text(value) if name == "name" else value)
     round_.full_clean()
     round_.save()
+    if created:
+        # The quotas and targets set for all rounds apply to this one too.
+        Quota.objects.bulk_create(
+            Quota(round=round_, **_quota_numbers(s)) for s in campaign.standing_quotas.all()
+        )
     round_.deadlines.exclude(level__in=deadlines).delete()
     for level, day in deadlines.items():
         RoundDeadline.objects.update_or_create(
@@ -413,9 +420,34 @@ def round_delete(*, actor, round_: Round) -> None:
 # --- quotas and extensions --------------------------------------------------------------------
 @transaction.atomic
 def quota_save(
-    *, actor, rounds, level: str, category: str, max_forward: int | None, min_target: int | None
+    *,
+    actor,
+    rounds,
+    level: str,
+    category: str,
+    max_forward: int | None,
+    min_target: int | None,
+    campaign: Campaign | None = None,
 ) -> list[Quota]:
-    """Set the same quota on each of `rounds` (one round, or all of a campaign's)."""
+    """Set the same quota on each of `rounds` (one round, or all of a campaign's). With
+    `campaign` the quota is for all its rounds: kept as a standing quota, which rounds added
+    later receive too (`round_save`)."""
+    if campaign is not None:
+        _require_manager(actor, campaign)
+        standing = StandingQuota(
+            campaign=campaign,
+            level=level,
+            category=category,
+            max_forward=max_forward,
+            min_target=min_target,
+        )
+        Quota(**_quota_numbers(standing)).clean()  # the same checks as a round's quota
+        StandingQuota.objects.update_or_create(
+            campaign=campaign,
+            level=level,
+            category=category,
+            defaults={"max_forward": max_forward, "min_target": min_target},
+        )
     saved = []
     for round_ in rounds:
         _require_manager(actor, round_.campaign)
@@ -426,18 +458,28 @@ def quota_save(
         quota.full_clean()
         quota.save()
         saved.append(quota)
-    if saved:
+    if saved or campaign is not None:
         audit(
             actor=actor,
             action="quota.save",
-            target=saved[0].round.campaign,
+            target=campaign or saved[0].round.campaign,
             level=level,
             category=category,
             max=max_forward,
             min=min_target,
             rounds=len(saved),
+            all_rounds=campaign is not None,
         )
     return saved
+
+
+def _quota_numbers(standing) -> dict:
+    return {
+        "level": standing.level,
+        "category": standing.category,
+        "max_forward": standing.max_forward,
+        "min_target": standing.min_target,
+    }
 
 
 @transaction.atomic

@@ -362,6 +362,12 @@ CONTENT_SECURITY_POLICY = {
 # --- Import limits --------------------------------------------------------------------------
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+# A file with more data rows than this is checked and imported by a Celery worker, with a
+# progress page, instead of inside the web request (a province's staff list is 60,000 rows).
+IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=3000)
+# A background import whose worker has not reported progress for this long has died (killed
+# worker, lost machine): the periodic requeue (or a redelivered task) runs it again.
+IMPORT_STALE_SECONDS = env.int("IMPORT_STALE_SECONDS", default=300)
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=2 * 1024 * 1024)
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 

@@ -147,7 +147,9 @@ def configure(table, request, *, page_size=PAGE_SIZE, paginate=True):
     return table
 
 
-def export_response(request, table, *, fmt, basename, action, resource=None, rows=None, exclude=()):
+def export_response(
+    request, table, *, fmt, basename, action, resource=None, rows=None, exclude=(), title=None
+):
     """The rows of `table` (filtered, not paged, in its order) as .xlsx or .csv, audited. With
     an import-export `resource`, its columns (of `rows`, the same rows with what the resource
     joins, if given); else the table's, headed in Vietnamese."""
@@ -164,7 +166,7 @@ def export_response(request, table, *, fmt, basename, action, resource=None, row
         rows=len(dataset),
         filters={k: v for k, v in request.GET.items() if k not in ("export", "format")},
     )
-    return spreadsheet_response(dataset, basename=basename, fmt=fmt)
+    return spreadsheet_response(dataset, basename=basename, fmt=fmt, title=title)
 
 
 class ListPageView(SingleTableMixin, FilterView):
@@ -178,6 +180,7 @@ class ListPageView(SingleTableMixin, FilterView):
     export_action: str | None = None
     export_resource = None
     export_exclude: tuple[str, ...] = ()
+    export_title = None  # the workbook's sheet name (core.exports.sheet_name); else "Danh sách"
     page_size = PAGE_SIZE
     context_object_name = "rows"  # FilterView's object_list (the unpaged queryset): not used
 
@@ -218,6 +221,7 @@ class ListPageView(SingleTableMixin, FilterView):
             resource=self.export_resource() if self.export_resource else None,
             rows=self.export_rows(table.ordered_data()),
             exclude=self.export_exclude,
+            title=self.export_title,
         )
 
     # The page's records also go into the context under this name (templates and tests read

@@ -32,6 +32,9 @@ class AuditEvent(models.Model):
 
 
 class ImportStatus(models.TextChoices):
+    # A large file is checked and imported by a Celery task (core.tasks.run_import_job).
+    CHECKING = "checking", _("Đang kiểm tra trong nền")
+    IMPORTING = "importing", _("Đang nhập trong nền")
     CHECKED_OK = "checked_ok", _("Đã kiểm tra, không có lỗi")
     CHECKED_ERRORS = "checked_errors", _("Đã kiểm tra, có lỗi")
     IMPORTED = "imported", _("Đã nhập")
@@ -60,6 +63,10 @@ class ImportJob(models.Model):
     preview = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     imported_at = models.DateTimeField(null=True, blank=True)
+    # Background work: when a worker took it (a claim gone silent may be taken again), and
+    # whether the user chose to import only the valid rows.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    valid_only = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("lượt nhập Excel")

@@ -3,8 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView
@@ -14,10 +14,12 @@ from .exports import spreadsheet_response
 from .forms import ImportUploadForm
 from .idempotency import once, token_from
 from .imports import (
+    BACKGROUND,
     IMPORTERS,
     ImportFileError,
     import_job_check,
     import_job_confirm,
+    import_progress,
     template_dataset,
     valid_rows,
 )
@@ -83,7 +85,20 @@ class ImportTemplateView(LoginRequiredMixin, ImporterMixin, View):
             template_dataset(self.importer),
             basename=f"mau-{kind}",
             fmt=request.GET.get("format", "xlsx"),
+            title=str(self.importer.title),
         )
+
+
+def imported_message(job: ImportJob) -> str:
+    """What an import did, in one sentence."""
+    skipped = job.totals.get("skipped", 0)
+    done = job.totals.get("rows", 0) - skipped
+    if skipped:
+        return _("Đã nhập xong %(n)s dòng và bỏ qua %(skipped)s dòng lỗi (liệt kê bên dưới).") % {
+            "n": done,
+            "skipped": skipped,
+        }
+    return _("Đã nhập xong %(n)s dòng.") % {"n": done}
 
 
 class ImportJobView(LoginRequiredMixin, DetailView):
@@ -101,14 +116,38 @@ class ImportJobView(LoginRequiredMixin, DetailView):
         return job
 
     def get_context_data(self, **kwargs):
+        job = self.object
+        columns = list(dict.fromkeys(c for r in job.preview for c in r.get("values", {})))
+        rows = [
+            {**r, "cells": [r.get("values", {}).get(c, "") for c in columns]} for r in job.preview
+        ]
+        total = job.totals.get("rows", 0)
+        done = min(import_progress(job), total) if job.status in BACKGROUND else 0
         return super().get_context_data(
             importer=self.importer,
+            background=job.status in BACKGROUND,
+            done=done,
+            percent=round(100 * done / total / 25) * 25 if total else 0,
+            target=self.importer.describe(job.context) if self.importer.describe else "",
+            preview_columns=columns,
+            preview_rows=rows,
             can_confirm=self.object.status == ImportStatus.CHECKED_OK,
             valid_rows=valid_rows(self.object)
             if self.object.status == ImportStatus.CHECKED_ERRORS
             else 0,
             **kwargs,
         )
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if request.headers.get("HX-Request"):
+            if self.object.status not in BACKGROUND:
+                # Done: the whole page changes (preview, errors, buttons), so reload it.
+                response = HttpResponse(status=204)
+                response["HX-Refresh"] = "true"
+                return response
+            return render(request, "core/partials/import_progress.html", self.get_context_data())
+        return self.render_to_response(self.get_context_data())
 
     def post(self, request, pk):
         job = get_object_or_404(ImportJob, pk=pk, created_by=request.user)
@@ -127,15 +166,13 @@ class ImportJobView(LoginRequiredMixin, DetailView):
             return redirect("core:import_job", pk=pk)
         if not created:
             return redirect("core:import_job", pk=pk)
-        if job.status == ImportStatus.IMPORTED:
-            skipped = job.totals.get("skipped", 0)
-            messages.success(
-                request, _("Đã nhập xong %(n)s dòng.") % {"n": job.totals.get("rows", 0) - skipped}
+        if job.status == ImportStatus.IMPORTING:
+            messages.info(
+                request,
+                _("Tệp lớn nên được nhập trong nền; trang tự cập nhật khi xong."),
             )
-            if skipped:
-                messages.warning(
-                    request, _("Đã bỏ qua %(n)s dòng lỗi, liệt kê bên dưới.") % {"n": skipped}
-                )
+        elif job.status == ImportStatus.IMPORTED:
+            messages.success(request, imported_message(job))
         else:
             messages.error(
                 request,

@@ -77,6 +77,7 @@ class CriteriaSetExportView(LoginRequiredMixin, View):
             CriterionResource().export(queryset=criteria),
             basename="bo-tieu-chi",
             fmt=request.GET.get("format", "xlsx"),
+            title="Bộ tiêu chí",
         )
 
 
@@ -133,6 +134,7 @@ class RegistryListView(LoginRequiredMixin, ListPageView):
     table_class = RecordTable
     rows_name = "records"
     export_basename = "so-thanh-tich"
+    export_title = "Sổ thành tích"  # the file is in Vietnamese, as its headings
     export_action = "registry.export"
     export_resource = RecordResource
 
@@ -158,5 +160,8 @@ class RegistryExportView(LoginRequiredMixin, View):
         dataset = RecordResource().export(queryset=records.order_by("-year", "pk"))
         audit(actor=request.user, action="registry.export", rows=len(dataset), unit=code or "")
         return spreadsheet_response(
-            dataset, basename="so-thanh-tich", fmt=request.GET.get("format", "xlsx")
+            dataset,
+            basename="so-thanh-tich",
+            fmt=request.GET.get("format", "xlsx"),
+            title="Sổ thành tích",
         )

@@ -125,7 +125,8 @@ def _gialai(actor):
                 "province": date(year, 6, 30),
             },
         )
-        for category in ("collective", "teacher"):
+        # Seed 002: "xét chọn ít nhất 10 tập thể và 10 cá nhân" (any individual category).
+        for category in ("collective", "individual"):
             services.quota_save(
                 actor=actor,
                 rounds=[round_],

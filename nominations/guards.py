@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.chain import deadline_in_chain
+from campaigns.enums import QuotaCategory
 from campaigns.models import Quota
 from campaigns.selectors import closes_at
+from criteria.enums import NomineeCategory
 
 from . import selectors
 from .models import ChainStep, Decision, Nomination
@@ -165,6 +167,11 @@ def eligible(nomination, attempt):
     return problems
 
 
+def individual_quota(category: str) -> list[str]:
+    """The "every individual" quota counts a teacher as it counts a manager."""
+    return [] if category == NomineeCategory.COLLECTIVE else [QuotaCategory.INDIVIDUAL]
+
+
 def quota_free(nomination, attempt):
     unit = attempt.steps[nomination.position].unit
     # Lock the quotas that apply so that concurrent senders of this unit queue up here.
@@ -173,7 +180,7 @@ def quota_free(nomination, attempt):
         .filter(
             round=nomination.round,
             level=unit.level,
-            category__in=[nomination.category, ""],
+            category__in=[nomination.category, "", *individual_quota(nomination.category)],
             max_forward__isnull=False,
         )
         .order_by("pk")

@@ -17,6 +17,12 @@ SENT = Q(position__lt=F("nomination__max_position")) & ~Q(nomination__state=Stat
 COUNTING = Q(nomination__state__in=QUOTA_STATES, nomination__position__gt=F("position"))
 # The dossier is under review at the unit itself.
 WAITING = Q(nomination__state=State.UNDER_REVIEW, nomination__current_unit=F("unit"))
+# The unit decided the dossier and chose it: approved or recognised at the unit's own step
+# (for the deciding unit, what it "selected" against its target).
+SELECTED = Q(
+    nomination__state__in=(State.APPROVED, State.RECOGNISED),
+    nomination__position=F("position"),
+)
 
 
 class ChainStepQuerySet(models.QuerySet):

@@ -26,7 +26,7 @@ from units.selectors import live_memberships
 
 from .enums import NoticeKind, State
 from .models import ChainStep, Nomination
-from .progress import step_counts, totals
+from .progress import quota_statuses, step_counts, totals
 from .progress import target as progress_target
 
 OVERDUE_CATCH_UP_DAYS = 3  # an overdue notice missed by beat still goes out within this window
@@ -103,6 +103,7 @@ def _round_level_notices(round_, deadline, extensions, today) -> list[Notice]:
     sent = {pk: totals(by_category)["sent"] for pk, by_category in counts.items()}
     waiting = {pk: totals(by_category)["waiting"] for pk, by_category in counts.items()}
     target = progress_target(round_.quotas.all(), level) or 0
+    level_quotas = [q for q in round_.quotas.all() if q.level == level]
     people = defaultdict(lambda: defaultdict(list))
     for unit_id, user_id, role in (
         live_memberships()
@@ -125,7 +126,16 @@ def _round_level_notices(round_, deadline, extensions, today) -> list[Notice]:
         if offset is None and not overdue:
             continue
         step = "overdue" if overdue else f"d{offset}"
+        # Each target of the level with how far the unit is (the one progress definition); for
+        # the unit that decides the round, what it selected against its own targets.
+        decides = unit_id == campaign.owner_unit_id
+        statuses = [
+            s
+            for s in quota_statuses(level_quotas, counts.get(unit_id, {}), decides=decides)
+            if s.quota.min_target is not None
+        ]
         facts = {
+            "progress": "; ".join(s.full_label for s in statuses),
             "round": round_.name,
             "campaign": campaign.name,
             "day": _day(day),
@@ -137,7 +147,17 @@ def _round_level_notices(round_, deadline, extensions, today) -> list[Notice]:
             "unit": name,
         }
         reminders = []
-        if sent.get(unit_id, 0) < target:
+        if decides:
+            if any(not s.target_met for s in statuses):
+                reminders.append(
+                    (
+                        "select",
+                        roles[Role.APPROVER],
+                        *_selector_text(facts, overdue),
+                        reverse("nominations:queue"),
+                    )
+                )
+        elif sent.get(unit_id, 0) < target:
             reminders.append(
                 (
                     "send",
@@ -170,23 +190,59 @@ def _round_level_notices(round_, deadline, extensions, today) -> list[Notice]:
     return notices
 
 
+def _with_targets(body: str, facts) -> str:
+    if not facts["progress"]:
+        return body
+    return body + " " + _("Chỉ tiêu: %(progress)s.") % facts
+
+
 def _sender_text(facts, overdue):
     if overdue:
         return (
             NoticeKind.OVERDUE,
             _("Đã quá hạn chót %(day)s: %(round)s") % facts,
+            _with_targets(
+                _(
+                    "%(unit)s chưa gửi đủ hồ sơ của “%(round)s” (phong trào “%(campaign)s”): "
+                    "đã gửi %(sent)s/%(target)s. Hạn chót là %(day)s. Hãy liên hệ cấp trên nếu "
+                    "cần gia hạn."
+                )
+                % facts,
+                facts,
+            ),
+        )
+    return (
+        NoticeKind.DEADLINE,
+        _("Còn %(left)s đến hạn chót %(day)s: %(round)s") % facts,
+        _with_targets(
             _(
-                "%(unit)s chưa gửi đủ hồ sơ của “%(round)s” (phong trào “%(campaign)s”): đã gửi "
-                "%(sent)s/%(target)s. Hạn chót là %(day)s. Hãy liên hệ cấp trên nếu cần gia hạn."
+                "%(unit)s đã gửi %(sent)s/%(target)s hồ sơ của “%(round)s” (phong trào "
+                "“%(campaign)s”). Hạn chót gửi là %(day)s."
+            )
+            % facts,
+            facts,
+        ),
+    )
+
+
+def _selector_text(facts, overdue):
+    """The deciding unit's reminder: its own selection targets, not what it "sent"."""
+    if overdue:
+        return (
+            NoticeKind.OVERDUE,
+            _("Đã quá hạn xét chọn %(day)s: %(round)s") % facts,
+            _(
+                "%(unit)s chưa xét chọn đủ chỉ tiêu của “%(round)s” (phong trào “%(campaign)s”): "
+                "%(progress)s. Hạn chót là %(day)s."
             )
             % facts,
         )
     return (
         NoticeKind.DEADLINE,
-        _("Còn %(left)s đến hạn chót %(day)s: %(round)s") % facts,
+        _("Còn %(left)s đến hạn xét chọn %(day)s: %(round)s") % facts,
         _(
-            "%(unit)s đã gửi %(sent)s/%(target)s hồ sơ của “%(round)s” (phong trào "
-            "“%(campaign)s”). Hạn chót gửi là %(day)s."
+            "Chỉ tiêu xét chọn của %(unit)s trong “%(round)s” (phong trào “%(campaign)s”): "
+            "%(progress)s. Hạn chót là %(day)s."
         )
         % facts,
     )

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from campaigns.enums import QuotaCategory
 from campaigns.models import Quota
 from campaigns.selectors import QuotaStatus
 from core.audit import audit
@@ -82,12 +83,14 @@ def _status_label(row) -> str:
 
 def _completion_row(row: dict) -> dict:
     labels = []
-    for category, max_forward, min_target, used in row["quotas"]:
+    for category, max_forward, min_target, used, *decides in row["quotas"]:
         status = QuotaStatus(
-            Quota(category=category, max_forward=max_forward, min_target=min_target), used
+            Quota(category=category, max_forward=max_forward, min_target=min_target),
+            used,
+            decides=bool(decides and decides[0]),
         )
         labels.append(
-            f"{_label(NomineeCategory, category)}: {status.label}" if category else status.label
+            f"{_label(QuotaCategory, category)}: {status.label}" if category else status.label
         )
     if not labels and row["target"] == 1:
         labels.append(_("ít nhất 1 hồ sơ (mặc định)"))

@@ -234,7 +234,7 @@ def _children(unit: Unit, round_: Round) -> list[Unit]:
 
 def _row(unit, counts, quotas, round_, today, left, *, decides: bool) -> dict:
     by_category = counts.get(unit.pk, {})
-    sent, used, waiting = totals(by_category).values()
+    sent, used, waiting, _selected = totals(by_category).values()
     state = standing(round_, unit, by_category, today=today, decides=decides, quotas=quotas)
     target, shortfall, deadline = state.target, state.shortfall, state.deadline
     return {
@@ -245,7 +245,7 @@ def _row(unit, counts, quotas, round_, today, left, *, decides: bool) -> dict:
         "used": used,
         "waiting": waiting,
         "quotas": [
-            (s.quota.category, s.quota.max_forward, s.quota.min_target, s.used)
+            (s.quota.category, s.quota.max_forward, s.quota.min_target, s.used, s.decides)
             for s in state.statuses
         ],
         "target": target,

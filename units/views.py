@@ -35,6 +35,7 @@ class UnitListView(LoginRequiredMixin, ListPageView):
     table_class = UnitTable
     rows_name = "units"
     export_basename = "don-vi"
+    export_title = "Danh sách đơn vị"  # the file is in Vietnamese, as its headings
     export_action = "unit.export"
     export_resource = UnitResource
 
@@ -74,7 +75,10 @@ class UnitExportView(LoginRequiredMixin, View):
         dataset = UnitResource().export(queryset=units)
         audit(actor=request.user, action="unit.export", target=unit, rows=len(dataset))
         return spreadsheet_response(
-            dataset, basename=f"don-vi-{unit.code}", fmt=request.GET.get("format", "xlsx")
+            dataset,
+            basename=f"don-vi-{unit.code}",
+            fmt=request.GET.get("format", "xlsx"),
+            title=f"Đơn vị {unit.name}",
         )
 
 
@@ -84,6 +88,7 @@ class PersonListView(LoginRequiredMixin, ListPageView):
     table_class = PersonTable
     rows_name = "people"
     export_basename = "ca-nhan"
+    export_title = "Danh sách cá nhân"  # the file is in Vietnamese, as its headings
     export_action = "person.export"
     export_resource = PersonResource
 

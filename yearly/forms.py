@@ -33,6 +33,18 @@ class ReportCallForm(forms.Form):
         help_text=_("Các đơn vị trực thuộc gửi báo cáo trước hết ngày này."),
     )
     instructions = BoundedTextField(label=_("Hướng dẫn cho đơn vị"), rows=4)
+    period_start = BoundedDateField(
+        label=_("Số liệu tính từ ngày"),
+        kind="event",
+        required=False,
+        help_text=_("Để trống: từ 01/09 của năm học."),
+    )
+    period_end = BoundedDateField(
+        label=_("Số liệu tính đến ngày"),
+        kind="event",
+        required=False,
+        help_text=_("Để trống: đến 31/08 kết thúc năm học."),
+    )
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,6 +2,8 @@
 report. They began in the reporting app and keep its tables (`db_table`), so moving them here
 moved no row."""
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -16,6 +18,12 @@ from .enums import ReportStatus
 def school_year_label(year: int) -> str:
     """2026 → "2025 - 2026": `year` is the year the school year ends, as in the registry."""
     return f"{year - 1} - {year}"
+
+
+def school_year_period(year: int) -> tuple[datetime.date, datetime.date]:
+    """2026 → 01/09/2025 – 31/08/2026: the school year a yearly report covers, unless its call
+    states another period."""
+    return datetime.date(year - 1, 9, 1), datetime.date(year, 8, 31)
 
 
 class ReportCall(models.Model):
@@ -35,6 +43,10 @@ class ReportCall(models.Model):
     title = models.CharField(_("tên báo cáo"), max_length=255)
     title_key = FoldedKeyField(source="title")  # the list's search, without diacritics
     due_on = models.DateField(_("hạn gửi"))
+    # The period the report counts, when the call states one ("từ 01/12/2025 đến 30/11/2026",
+    # seed 000's 30/11 date); blank: the school year.
+    period_start = models.DateField(_("tính từ ngày"), null=True, blank=True)
+    period_end = models.DateField(_("tính đến ngày"), null=True, blank=True)
     instructions = models.TextField(
         _("hướng dẫn"), blank=True, validators=[MaxLengthValidator(LONG_TEXT_MAX_CHARS)]
     )
@@ -59,6 +71,11 @@ class ReportCall(models.Model):
     @property
     def school_year(self) -> str:
         return school_year_label(self.year)
+
+    @property
+    def period(self) -> tuple[datetime.date, datetime.date]:
+        start, end = school_year_period(self.year)
+        return self.period_start or start, self.period_end or end
 
 
 class ImplementationReport(models.Model):

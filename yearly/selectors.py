@@ -46,7 +46,7 @@ from .enums import (
     ReportStatus,
     Standing,
 )
-from .models import ImplementationReport, ReportCall
+from .models import ImplementationReport, ReportCall, school_year_period
 
 # --- who sees what ----------------------------------------------------------------------------
 
@@ -143,35 +143,52 @@ REGISTRY_ROWS = (
 )
 
 
-def _introduced(unit: Unit, year: int) -> QuerySet[Nomination]:
+def _introduced(unit: Unit, period) -> QuerySet[Nomination]:
+    """The subtree's dossiers of the rounds that opened in the period (a round of the calendar
+    year 2026 opened in October belongs to the school year 2026 - 2027, not 2025 - 2026)."""
+    start, end = period
     return Nomination.objects.filter(
-        nominating_unit__path__startswith=unit.path, round__year=year
+        nominating_unit__path__startswith=unit.path, round__opens_on__range=(start, end)
     ).exclude(state__in=NOT_INTRODUCED)
+
+
+def _decided_in(period) -> Q:
+    """Recognised by a decision signed within the period. A decision signed after it belongs
+    to the next report; in this one the dossier was still waiting for it."""
+    return Q(state=State.RECOGNISED) & (
+        Q(decision__isnull=True) | Q(decision__signed_on__lte=period[1])
+    )
+
+
+def _waiting_at_end(period) -> Q:
+    return Q(state__in=IN_REVIEW) | Q(state=State.RECOGNISED, decision__signed_on__gt=period[1])
 
 
 def _iso(day) -> str:
     return day.isoformat() if day else ""
 
 
-def report_figures(unit: Unit, year: int) -> dict:
-    """What the unit's subtree did in school year `year`, as plain JSON-ready data (codes, names,
-    ISO dates), so the same dict is shown live and frozen in the snapshot. Five queries."""
-    introduced = _introduced(unit, year)
+def report_figures(unit: Unit, year: int, period=None) -> dict:
+    """What the unit's subtree did in school year `year` (from 1/9 to 31/8, or the `period`
+    its call states), as plain JSON-ready data (codes, names, ISO dates), so the same dict is
+    shown live and frozen in the snapshot. Five queries."""
+    period = period or school_year_period(year)
+    introduced = _introduced(unit, period)
     by_category = {
         row["category"]: row
         for row in introduced.order_by()
         .values("category")
         .annotate(
             introduced=Count("pk"),
-            in_review=Count("pk", filter=Q(state__in=IN_REVIEW)),
-            recognised=Count("pk", filter=Q(state=State.RECOGNISED)),
+            in_review=Count("pk", filter=_waiting_at_end(period)),
+            recognised=Count("pk", filter=_decided_in(period)),
             rejected=Count("pk", filter=Q(state=State.REJECTED)),
             revoked=Count("pk", filter=Q(state=State.REVOKED)),
         )
     }
     # Sent up by this unit itself, as `nominations.progress` counts it (a draft never left).
     forwarded = dict(
-        ChainStep.objects.filter(unit=unit, nomination__round__year=year)
+        ChainStep.objects.filter(unit=unit, nomination__round__opens_on__range=period)
         .sent()
         .order_by()
         .values_list("nomination__category")
@@ -193,7 +210,7 @@ def report_figures(unit: Unit, year: int) -> dict:
         {"title": row["title__name"], "introduced": row["n"], "recognised": row["won"]}
         for row in introduced.order_by()
         .values("title_id", "title__name", "title__order")
-        .annotate(n=Count("pk"), won=Count("pk", filter=Q(state=State.RECOGNISED)))
+        .annotate(n=Count("pk"), won=Count("pk", filter=_decided_in(period)))
         .order_by("title__order", "title__name")
     ]
 
@@ -221,7 +238,7 @@ def report_figures(unit: Unit, year: int) -> dict:
     ]
 
     exemplars = [
-        _exemplar(n)
+        _exemplar(n, period)
         for n in introduced.select_related(
             "nominee_person__unit", "nominee_unit", "nominating_unit", "title", "decision"
         ).order_by("nominating_unit__path", "category", "pk")
@@ -235,8 +252,13 @@ def report_figures(unit: Unit, year: int) -> dict:
     }
 
 
-def _exemplar(n: Nomination) -> dict:
+def _exemplar(n: Nomination, period) -> dict:
     person = n.nominee_person
+    # A decision signed after the period is not this report's: the dossier was approved and
+    # waiting for it.
+    decided = n.decision_id is not None and n.decision.signed_on <= period[1]
+    late = n.decision_id is not None and not decided
+    state = State.APPROVED if n.state == State.RECOGNISED and late else n.state
     return {
         "nomination": n.pk,
         "name": person.full_name if person else n.nominee_unit.name,
@@ -245,10 +267,10 @@ def _exemplar(n: Nomination) -> dict:
         "unit": person.unit.name if person else n.nominating_unit.name,
         "title": n.title.name,
         "category": n.category,
-        "state": n.state,
-        "decision_number": n.decision.number if n.decision_id else "",
-        "decision_date": _iso(n.decision.signed_on) if n.decision_id else "",
-        "decision_issuer": n.decision.issuer if n.decision_id else "",
+        "state": state,
+        "decision_number": n.decision.number if decided else "",
+        "decision_date": _iso(n.decision.signed_on) if decided else "",
+        "decision_issuer": n.decision.issuer if decided else "",
     }
 
 
@@ -310,7 +332,7 @@ def report_view(report: ImplementationReport, *, live: bool) -> ReportView:
         parent = Unit.objects.get_parent(report.unit)
         return ReportView(
             live=True,
-            figures=readable(report_figures(report.unit, report.year)),
+            figures=readable(report_figures(report.unit, report.year, report.call.period)),
             sections={f: getattr(report, f) for f in SECTION_FIELDS},
             number=report.number,
             signer_title=report.signer_title,

@@ -105,13 +105,29 @@ def _check_call_fields(
     return problems
 
 
+def _period_problems(start, end) -> list[str]:
+    if start and end and end < start:
+        return [_("Ngày kết thúc kỳ tính số liệu phải sau ngày bắt đầu.")]
+    return []
+
+
 @transaction.atomic
 def report_call_create(
-    *, actor, unit: Unit, year: int, due_on, title: str = "", instructions: str = "", today=None
+    *,
+    actor,
+    unit: Unit,
+    year: int,
+    due_on,
+    title: str = "",
+    instructions: str = "",
+    today=None,
+    period_start=None,
+    period_end=None,
 ) -> ReportCall:
     _require(actor, "yearly.issue_report_call", unit)
     today = today or timezone.localdate()
     problems = _check_call_fields(year=year, due_on=due_on, today=today, instructions=instructions)
+    problems += _period_problems(period_start, period_end)
     if problems:
         raise ReportError(problems)
     if ReportCall.objects.filter(unit=unit, year=year).exists():
@@ -129,6 +145,8 @@ def report_call_create(
         title=clean_text(title)[:255] or DEFAULT_TITLE.format(school_year=school_year_label(year)),
         instructions=clean_paragraphs(instructions),
         created_by=actor,
+        period_start=period_start,
+        period_end=period_end,
     )
     if not expected_units(call).exists():
         raise ReportError(
@@ -142,7 +160,15 @@ def report_call_create(
 
 @transaction.atomic
 def report_call_update(
-    *, actor, call: ReportCall, due_on, title: str = "", instructions: str = "", today=None
+    *,
+    actor,
+    call: ReportCall,
+    due_on,
+    title: str = "",
+    instructions: str = "",
+    today=None,
+    period_start=None,
+    period_end=None,
 ) -> ReportCall:
     _require(actor, "yearly.change_report_call", call)
     today = today or timezone.localdate()
@@ -155,13 +181,24 @@ def report_call_update(
         due_changed=due_changed,
         instructions=instructions,
     )
+    problems += _period_problems(period_start, period_end)
     if problems:
         raise ReportError(problems)
     before = {"title": call.title, "due_on": _iso(call.due_on), "instructions": call.instructions}
     call.title = clean_text(title)[:255] or call.title
     call.due_on = due_on
     call.instructions = clean_paragraphs(instructions)
-    call.save(update_fields=["title", "due_on", "instructions", "updated_at"])
+    call.period_start, call.period_end = period_start, period_end
+    call.save(
+        update_fields=[
+            "title",
+            "due_on",
+            "instructions",
+            "period_start",
+            "period_end",
+            "updated_at",
+        ]
+    )
     after = {"title": call.title, "due_on": _iso(call.due_on), "instructions": call.instructions}
     changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     if changed:
@@ -311,7 +348,7 @@ def build_snapshot(report: ImplementationReport, *, parent: Unit, now) -> dict:
         "signer_title": report.signer_title,
         "signer_name": report.signer_name,
         "sections": {name: getattr(report, name) for name in SECTION_FIELDS},
-        "figures": report_figures(report.unit, report.year),
+        "figures": report_figures(report.unit, report.year, report.call.period),
     }
 
 

@@ -55,6 +55,7 @@ class IndexView(LoginRequiredMixin, ListPageView):
     table_class = CallTable
     rows_name = "calls"
     export_basename = "yeu-cau-bao-cao"
+    export_title = "Yêu cầu báo cáo năm"  # the file is in Vietnamese, as its headings
     export_action = "yearly.call_export"
     export_exclude = ("link",)
 
@@ -94,6 +95,8 @@ class CallCreateView(LoginRequiredMixin, LoadMixin, FormView):
                 due_on=data["due_on"],
                 title=data["title"],
                 instructions=data["instructions"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
             )
         except ValidationError as exc:
             form.add_error(None, exc.messages)
@@ -117,7 +120,13 @@ class CallEditView(LoginRequiredMixin, LoadMixin, FormView):
 
     def get_initial(self):
         c = self.call
-        return {"title": c.title, "due_on": c.due_on, "instructions": c.instructions}
+        return {
+            "title": c.title,
+            "due_on": c.due_on,
+            "instructions": c.instructions,
+            "period_start": c.period_start,
+            "period_end": c.period_end,
+        }
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(call=self.call, **kwargs)
@@ -131,6 +140,8 @@ class CallEditView(LoginRequiredMixin, LoadMixin, FormView):
                 due_on=data["due_on"],
                 title=data["title"],
                 instructions=data["instructions"],
+                period_start=data["period_start"],
+                period_end=data["period_end"],
             )
         except ValidationError as exc:
             form.add_error(None, exc.messages)
@@ -175,7 +186,9 @@ class CallOverviewView(LoginRequiredMixin, TemplateView):
         overview = selectors.call_overview(self.call)
         # Column headings are the file's format: Vietnamese in both UI languages, values too.
         with translation.override("vi"):
-            dataset = tablib.Dataset(headers=OVERVIEW_HEADERS, title=f"Bao cao {self.call.year}")
+            dataset = tablib.Dataset(
+                headers=OVERVIEW_HEADERS, title=f"Báo cáo năm {self.call.year}"
+            )
             for row in overview.rows:
                 report = row.report
                 sent = row.standing == "sent"

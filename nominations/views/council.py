@@ -1,6 +1,7 @@
 """The council secretary's pages: sessions, votes, and the decision for approved dossiers."""
 
 import rules
+import tablib
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,8 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from campaigns.models import Round
+from core.audit import audit
+from core.exports import spreadsheet_response
 from core.idempotency import once, token_from
-from core.lists import EXPORT_FORMATS, configure, export_response
+from core.lists import EXPORT_FORMATS, configure
 from core.views import LoadMixin
 from units.enums import Role
 
@@ -27,6 +30,9 @@ from ..models import CouncilSession, Nomination
 from ..services.council import council_session_create, council_vote_record
 from ..services.decision import decide
 from .base import acting_unit
+
+# Column headings are the file's format: Vietnamese in both UI languages.
+DECISION_HEADERS = ["Số quyết định", "Ngày ký", "Người, cơ quan ký", "Loại", "Số hồ sơ", "Lý do"]
 
 
 class CouncilListView(LoginRequiredMixin, LoadMixin, TemplateView):
@@ -61,15 +67,39 @@ class CouncilListView(LoginRequiredMixin, LoadMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") in EXPORT_FORMATS:
-            return export_response(
-                request,
-                self.decisions(paginate=False)[1],
-                fmt=request.GET["export"],
-                basename="quyet-dinh",
-                action="decision.export",
-            )
+            return self.export(request.GET["export"])
         return self.render_to_response(
             self.get_context_data(form=CouncilSessionForm(rounds=self.rounds()))
+        )
+
+    def export(self, fmt):
+        """The decision register as filtered on the page, as a spreadsheet: real dates, counts
+        as numbers (its own columns rather than the table's rendered text)."""
+        dataset = tablib.Dataset(headers=DECISION_HEADERS)
+        for d in self.decisions(paginate=False)[0].qs:
+            dataset.append(
+                [
+                    d.number,
+                    d.signed_on,
+                    d.issuer,
+                    "Thu hồi" if d.is_revocation else "Khen thưởng",
+                    d.revoked_count if d.is_revocation else d.awarded,
+                    d.reason,
+                ]
+            )
+        audit(
+            actor=self.request.user,
+            action="decision.export",
+            target=self.unit,
+            fmt=fmt,
+            rows=len(dataset),
+            filters={k: v for k, v in self.request.GET.items() if k != "export"},
+        )
+        return spreadsheet_response(
+            dataset,
+            basename=f"so-quyet-dinh-{self.unit.code}",
+            fmt=fmt,
+            title=f"Sổ quyết định {self.unit.name}",
         )
 
     def post(self, request, *args, **kwargs):

@@ -55,6 +55,7 @@ class NominationListView(LoginRequiredMixin, ListPageView):
     filterset_class = NominationFilter
     table_class = NominationTable
     export_basename = "ho-so"
+    export_title = "Danh sách hồ sơ"  # the file is in Vietnamese, as its headings
     export_action = "nomination.export"
     export_resource = NominationResource
     rows_name = "nominations"

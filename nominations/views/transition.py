@@ -92,6 +92,7 @@ class QueueView(LoginRequiredMixin, LoadMixin, ListPageView):
     filterset_class = QueueFilter
     table_class = QueueTable
     export_basename = "hang-cho"
+    export_title = "Hồ sơ chờ xét"  # the file is in Vietnamese, as its headings
     export_action = "nomination.export"
     export_resource = NominationResource
     rows_name = "nominations"

@@ -91,7 +91,7 @@ def test_seed_demo_creates_the_seed_campaigns_with_history_to_evaluate():
     assert gialai.registrations.count() == 2
     assert set(gialai.rounds.first().quotas.values_list("category", "min_target")) == {
         ("collective", 10),
-        ("teacher", 10),
+        ("individual", 10),
     }
 
     star = Person.objects.get(identifier="DN-THPT001-T2-001")

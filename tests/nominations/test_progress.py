@@ -50,8 +50,8 @@ def test_sent_used_and_waiting_per_unit(new_nomination, users, tree, campaign, c
 
     counts = progress.step_counts(ChainStep.objects.filter(nomination__round=round_))
     school, commune = counts[tree.school_a.pk], counts[tree.commune.pk]
-    assert progress.totals(school) == {"sent": 2, "used": 1, "waiting": 0}
-    assert progress.totals(commune) == {"sent": 0, "used": 0, "waiting": 1}
+    assert progress.totals(school) == {"sent": 2, "used": 1, "waiting": 0, "selected": 0}
+    assert progress.totals(commune) == {"sent": 0, "used": 0, "waiting": 1, "selected": 0}
     assert ChainStep.objects.filter(unit=tree.school_a).sent().count() == 2
     assert ChainStep.objects.filter(unit=tree.school_a).counting().count() == 1
     assert ChainStep.objects.filter(unit=tree.commune).waiting().get().nomination == waiting
@@ -65,7 +65,8 @@ def test_the_target_is_the_quota_targets_else_one_dossier_from_a_school(campaign
         Quota(round=round_, level=UnitLevel.SCHOOL, max_forward=1),
     ]
     assert progress.target(quotas, UnitLevel.PROVINCE) == 20
-    assert progress.target(quotas, UnitLevel.PROVINCE, decides=True) is None
+    # The deciding Sở's own targets are what it must select (seed 002: 10 and 10).
+    assert progress.target(quotas, UnitLevel.PROVINCE, decides=True) == 20
     assert progress.target(quotas, UnitLevel.SCHOOL) == 1
     assert progress.target(quotas, UnitLevel.SCHOOL, decides=True) is None
     # A sub-unit nominates through its school and is not expected to send one of its own.

@@ -460,14 +460,24 @@ def test_the_workbook_holds_every_table(client, board, users, tree):
     assert summary["Tổng số hồ sơ"] == 7 and summary["Đã gửi lên"] == 6  # noqa: PT018
     assert summary["Đơn vị đã gửi lên cấp trên"] == 3
     assert ["Đang xét", 2, 28.6] in values["Theo trạng thái"]
+    # Opening dates are real date cells (shown dd/mm/yyyy), not text.
     assert values["Theo đợt"][1:] == [
-        ["Quý 1/2026", "01/01/2026", 7, 6, 1],
-        ["Quý 2/2026", "01/04/2026", 2, 2, 1],
+        ["Quý 1/2026", datetime.datetime(2026, 1, 1), 7, 6, 1],
+        ["Quý 2/2026", datetime.datetime(2026, 4, 1), 2, 2, 1],
     ]
+    assert book["Theo đợt"]["B2"].number_format == "DD/MM/YYYY"
     progress = values["Tiến độ đơn vị trực thuộc"]
     assert progress[0][:5] == ["Mã đơn vị", "Đơn vị", "Cấp", "Đã gửi lên", "Tính vào chỉ tiêu"]
     assert [r[0] for r in progress[1:]] == ["TH-D", "TH-B", "TH-A"]
-    assert progress[2][3:] == [2, 1, 1, progress[2][6], "03/04/2026", None, "Chưa đạt"]
+    assert progress[2][3:] == [
+        2,
+        1,
+        1,
+        progress[2][6],
+        datetime.datetime(2026, 4, 3),
+        None,
+        "Chưa đạt",
+    ]
     assert progress[1][8] == "có"  # D's extension
     event = AuditEvent.objects.get(action="dashboard.export")
     assert (event.actor, event.target_id) == (users.commune, str(tree.commune.pk))

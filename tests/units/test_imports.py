@@ -104,9 +104,12 @@ def test_one_bad_date_stops_every_row(approver_a):
         ),
     )
     assert job.status == ImportStatus.CHECKED_ERRORS
+    # The error names the line and the cell as Excel shows them (line 1 is the heading).
     assert job.errors == [
         {
             "row": 2,
+            "line": 3,
+            "cell": "E3",
             "column": "Ngày sinh",
             "message": "Ngày “31/02/1980” không hợp lệ; hãy ghi theo dạng ngày/tháng/năm, "
             "ví dụ 05/09/2025.",
@@ -348,3 +351,41 @@ def test_a_renamed_person_is_found_by_the_new_name_without_diacritics(approver_a
     job = check(approver_a, csv_bytes(PEOPLE_HEADER, "001,Bùi Kim Yến,GV,TH-A,,,,"))
     import_job_confirm(actor=approver_a, job=job)
     assert Person.objects.get().name_key == "bui kim yen"
+
+
+def test_a_staff_list_with_a_title_block_previews_the_values_to_be_stored(approver_a):
+    """A sheet as a school keeps it: a title above the heading, a blank column, a decomposed
+    name, the phone stored as a number, the birth date as a real date. The preview shows what
+    will be stored."""
+    import datetime
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["DANH SÁCH CÁN BỘ, GIÁO VIÊN NĂM HỌC 2025 - 2026"])
+    sheet.append([])
+    sheet.append(
+        ["Mã định danh", "Họ và tên", None, "Chức vụ", "Mã đơn vị", "Ngày sinh", "Điện thoại"]
+    )
+    sheet.append(
+        [
+            "048190001234",
+            unicodedata.normalize("NFD", "Nguyễn Thị Ánh"),
+            None,
+            "Giáo viên",
+            "TH-A",
+            datetime.datetime(1985, 3, 12),
+            905123456,
+        ]
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    job = check(approver_a, buffer.getvalue(), name="ds.xlsx")
+    assert job.status == ImportStatus.CHECKED_OK, job.errors
+    [row] = job.preview
+    assert row["line"] == 4
+    assert row["values"]["Họ và tên"] == "Nguyễn Thị Ánh"
+    assert row["values"]["Họ và tên"] == unicodedata.normalize("NFC", "Nguyễn Thị Ánh")
+    assert row["values"]["Điện thoại"] == "0905123456"
+    assert row["values"]["Ngày sinh"] == "12/03/1985"
+    assert row["values"]["Chức vụ"] == "Giáo viên"
+    assert row["values"]["Mã định danh"] == "048190001234"

@@ -796,3 +796,37 @@ def test_a_double_click_on_send_sends_once_and_says_nothing_wrong(
     report.refresh_from_db()
     assert (report.status, report.send_count) == (ReportStatus.SENT, 1)
     assert "không cần gửi lại" not in second.text
+
+
+def test_the_report_counts_exactly_its_school_year(tree, dossiers, campaign):
+    """The 2025 - 2026 report counted a Q4/2026 dossier (its round's calendar year is 2026)
+    and a decision dated 06/12/2026. It counts the school year, 01/09/2025 - 31/08/2026."""
+    q4 = Round.objects.create(
+        campaign=campaign,
+        name="Quý 4/2026",
+        kind="quarterly",
+        opens_on=date(2026, 10, 1),
+        year=2026,
+    )
+    Nomination.objects.filter(pk=dossiers.binh.pk).update(round=q4)
+    late = Decision.objects.create(
+        unit=tree.danang,
+        number="99/QĐ-SGDĐT",
+        signed_on=date(2026, 12, 6),
+        issuer="Giám đốc Sở GDĐT Đà Nẵng",
+    )
+    Nomination.objects.filter(pk=dossiers.anh.pk).update(decision=late)
+    figures = selectors.report_figures(tree.school_a, 2026)
+    rows = by_category(figures)
+    #                                 intro fwd  review  recog  rej  revoked
+    # Bình's Q4 round belongs to 2026 - 2027; Ánh was decided after the year: still waiting.
+    assert {k: rows["teacher"][k] for k in MEASURES} == row(3, 3, 2, 0, 1, 0)
+    anh = next(e for e in figures["exemplars"] if e["name"] == "Nguyễn Thị Ánh")
+    assert (anh["state"], anh["decision_number"]) == ("approved", "")
+    # The next school year's report has Bình.
+    assert by_category(selectors.report_figures(tree.school_a, 2027))["teacher"]["introduced"] == 1
+    # A call may state its own period: to 31/12/2026, Ánh's decision counts.
+    period = (date(2025, 9, 1), date(2026, 12, 31))
+    wide = by_category(selectors.report_figures(tree.school_a, 2026, period))
+    assert wide["teacher"]["recognised"] == 1
+    assert wide["teacher"]["introduced"] == 4
