@@ -23,11 +23,14 @@ check-system: $(STAMP)
 	@$(BIN)/python -c "import weasyprint" 2>/dev/null || { \
 	  echo "Thiếu thư viện in PDF / PDF printing needs Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; exit 1; }
 
-## Run the portal with demo data on SQLite and eager Celery: http://127.0.0.1:8000
+## Run the portal with demo data on SQLite and eager Celery: http://127.0.0.1:8000 (another port:
+## `make run PORT=8080`). The demo seeding's e-mails go nowhere (they would fill the terminal);
+## links in the portal's e-mails point at the port it runs on.
 run: $(STAMP) check-system
 	$(MANAGE) migrate --noinput
-	$(MANAGE) seed_demo --scale demo
-	$(MANAGE) runserver $(HOST):$(PORT)
+	EMAIL_URL=dummymail:// SITE_URL=http://$(HOST):$(PORT) $(MANAGE) seed_demo --scale demo
+	@echo "Mở / open http://$(HOST):$(PORT)/ (tài khoản mẫu / demo accounts: README.md)"
+	SITE_URL=http://$(HOST):$(PORT) $(MANAGE) runserver $(HOST):$(PORT)
 
 ## Run the whole test suite (PostgreSQL/Redis/Chromium tests skip locally when absent).
 test: $(STAMP)

@@ -6,6 +6,7 @@ from django import forms
 from django.core import signing
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
+from js_asset import Media, Script
 
 from core.concurrency import VersionedFormMixin
 from core.forms import (
@@ -48,9 +49,28 @@ class NominationCreateForm(OnceFormMixin, forms.Form):
     title = forms.ModelChoiceField(label=_("Danh hiệu đề nghị"), queryset=None, empty_label=None)
     nominee = forms.ChoiceField(label=_("Cá nhân, tập thể được đề nghị"))
 
-    def __init__(self, *args, campaign, unit, **kwargs):
+    def __init__(self, *args, campaign, unit, open_rounds, **kwargs):
+        """`open_rounds`: campaigns.selectors.rounds_open_to, the open round first; a closed
+        round is not offered (its dossier could never be sent)."""
         super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = campaign.rounds.all()
+        self.fields["round"].queryset = campaign.rounds.filter(
+            pk__in=[r.round.pk for r in open_rounds]
+        )
+        self.fields["round"].choices = [
+            (
+                r.round.pk,
+                _("%(round)s — hạn chót %(deadline)s")
+                % {"round": r.round.name, "deadline": r.deadline.strftime("%d/%m/%Y")}
+                if r.open
+                else _("%(round)s — mở từ %(opens)s, hạn chót %(deadline)s")
+                % {
+                    "round": r.round.name,
+                    "opens": r.round.opens_on.strftime("%d/%m/%Y"),
+                    "deadline": r.deadline.strftime("%d/%m/%Y"),
+                },
+            )
+            for r in open_rounds
+        ]
         self.fields["category"].choices = [
             (c, NomineeCategory(c).label) for c in campaign.categories
         ]
@@ -91,12 +111,34 @@ class NominationCreateForm(OnceFormMixin, forms.Form):
         )
 
 
+class SummaryEditor(forms.Textarea):
+    """The summary's rich-text editor (django-prose-editor's ProseMirror bundle, started by
+    static/js/summary-editor.js so that the strict CSP holds: no inline import map, no injected
+    style). Without JavaScript it is the plain textarea it wraps."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"rows": 16, "data-summary-editor": "", **(attrs or {})})
+
+    @property
+    def media(self):
+        return Media(
+            css={
+                "all": [
+                    "django_prose_editor/material-icons.css",
+                    "django_prose_editor/editor.css",
+                    "css/summary-editor.css",
+                ]
+            },
+            js=[Script("js/summary-editor.js", type="module")],
+        )
+
+
 class ContentForm(VersionedFormMixin, forms.Form):
     summary = forms.CharField(
         label=_("Tóm tắt thành tích"),
         required=False,
         validators=[MaxBytesValidator(SUMMARY_MAX_BYTES)],
-        widget=forms.Textarea(attrs={"rows": 16, "data-word-count": "summary-words"}),
+        widget=SummaryEditor(attrs={"data-word-count": "summary-words"}),
         help_text=_(
             "Có thể dán từ Word; định dạng được giữ ở mức đoạn, đậm, nghiêng, danh sách, "
             "bảng. Mã HTML, script và liên kết bị loại bỏ."

@@ -17,6 +17,7 @@ from core.middleware import PRIVATE_CACHE_CONTROL
 from core.pagination import ClampedPaginationMixin
 from core.storage import open_stored
 from core.validators import photo_content_type
+from campaigns.selectors import rounds_open_to
 from core.views import LoadMixin
 
 from .. import selectors
@@ -99,14 +100,24 @@ class NominationCreateView(LoginRequiredMixin, LoadMixin, TemplateView):
         code = request.GET.get("phong_trao") or request.POST.get("phong_trao")
         self.campaign = next((c for c in self.campaigns if c.code == code), None)
 
+        self.open_rounds = (
+            rounds_open_to(self.campaign, self.unit) if self.campaign is not None else []
+        )
+
     def form(self, data=None):
-        if self.campaign is None:
+        if self.campaign is None or not self.open_rounds:
             return None
-        return NominationCreateForm(data, campaign=self.campaign, unit=self.unit)
+        return NominationCreateForm(
+            data, campaign=self.campaign, unit=self.unit, open_rounds=self.open_rounds
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            campaigns=self.campaigns, campaign=self.campaign, unit=self.unit, **kwargs
+            campaigns=self.campaigns,
+            campaign=self.campaign,
+            open_rounds=self.open_rounds,
+            unit=self.unit,
+            **kwargs,
         )
 
     def get(self, request, *args, **kwargs):
