@@ -108,7 +108,11 @@ class NominationCreateView(LoginRequiredMixin, LoadMixin, TemplateView):
         if self.campaign is None or not self.open_rounds:
             return None
         return NominationCreateForm(
-            data, campaign=self.campaign, unit=self.unit, open_rounds=self.open_rounds
+            data,
+            campaign=self.campaign,
+            unit=self.unit,
+            open_rounds=self.open_rounds,
+            initial={"round": self.request.GET.get("dot")},  # the home page's "Tạo hồ sơ"
         )
 
     def get_context_data(self, **kwargs):
