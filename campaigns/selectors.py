@@ -163,9 +163,7 @@ def rounds_open_to(campaign: Campaign, unit: Unit, *, today=None) -> list[OpenRo
     )
     rows = []
     for round_ in rounds_of(campaign):
-        day = next(
-            (d for u in [unit, *above] if (d := deadline_for(round_, u)) is not None), None
-        )
+        day = next((d for u in [unit, *above] if (d := deadline_for(round_, u)) is not None), None)
         if day is not None and day >= today:
             rows.append(OpenRound(round_, day, round_.opens_on <= today))
     return sorted(rows, key=lambda r: (not r.open, r.deadline, r.round.opens_on))

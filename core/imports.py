@@ -263,10 +263,24 @@ def run_import(
     errors = _result_errors(resource, result)
     totals = {"rows": len(dataset), **{k: v for k, v in result.totals.items() if v}}
     preview = [
-        {"number": n, "type": str(r.import_type), "repr": r.object_repr}
+        {
+            "number": n,
+            "type": str(r.import_type),
+            # A new row has no saved object to name on a dry run: show what the file says.
+            "repr": r.object_repr if r.object_repr not in (None, "None") else _row_text(dataset, n),
+        }
         for n, r in enumerate(result.rows[:PREVIEW_ROWS], 1)
     ]
     return totals, errors, preview
+
+
+def _row_text(dataset: tablib.Dataset, number: int) -> str:
+    """The first few filled cells of a data row (1 = the first under the header)."""
+    try:
+        row = dataset[number - 1]
+    except IndexError:
+        return ""
+    return " · ".join(str(v).strip() for v in row if v not in (None, "") and str(v).strip())[:200]
 
 
 def import_job_check(

@@ -214,6 +214,18 @@ class AssessmentForm(forms.Form):
     met = forms.ChoiceField(label=_("Tự đánh giá"), choices=YES_NO, required=False)
     explanation = BoundedTextField(label=_("Giải trình"), rows=2)
 
+    def __init__(self, *args, criterion=None, **kwargs):
+        """With `criterion`, each field names it, so that a screen reader tells the five
+        selects apart; the criterion's full text describes them (id "criterion-<pk>")."""
+        super().__init__(*args, **kwargs)
+        if criterion is not None:
+            self.fields["met"].label = _("Tự đánh giá tiêu chí %(n)s") % {"n": criterion.order}
+            self.fields["explanation"].label = _("Giải trình tiêu chí %(n)s") % {
+                "n": criterion.order
+            }
+            for field in self.fields.values():
+                field.widget.attrs["aria-describedby"] = f"criterion-{criterion.pk}"
+
     def value(self):
         met = {"yes": True, "no": False}.get(self.cleaned_data["met"])
         return met, self.cleaned_data["explanation"]
@@ -269,7 +281,7 @@ class ReviewForm(OnceFormMixin, forms.Form):
         self.criteria = list(nomination.criteria_set.criteria.all())
         for criterion in self.criteria:
             self.fields[f"c{criterion.pk}"] = forms.DecimalField(
-                label=f"{criterion.order}. {criterion.text[:90]}",
+                label=f"{criterion.order}. {criterion.text}",  # whole: never cut mid-word
                 required=False,
                 min_value=0,
                 max_value=criterion.max_score,

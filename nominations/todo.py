@@ -59,8 +59,9 @@ class Todo:
 
 def _heap(nominations: QuerySet[Nomination]) -> Heap:
     rows = list(
-        nominations.select_related("nominee_person", "nominee_unit", "title", "round")
-        .order_by("-updated_at", "-pk")[:SHOWN]
+        nominations.select_related("nominee_person", "nominee_unit", "title", "round").order_by(
+            "-updated_at", "-pk"
+        )[:SHOWN]
     )
     return Heap(rows, nominations.count())
 

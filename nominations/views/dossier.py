@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from campaigns.selectors import rounds_open_to
 from core.audit import audit
 from core.concurrency import StaleVersionError, stale_context
 from core.idempotency import once
@@ -17,7 +18,6 @@ from core.middleware import PRIVATE_CACHE_CONTROL
 from core.pagination import ClampedPaginationMixin
 from core.storage import open_stored
 from core.validators import photo_content_type
-from campaigns.selectors import rounds_open_to
 from core.views import LoadMixin
 
 from .. import selectors
@@ -197,6 +197,7 @@ class NominationEditView(LoginRequiredMixin, LoadMixin, TemplateView):
                 AssessmentForm(
                     data,
                     prefix=f"a{a.criterion_id}",
+                    criterion=a.criterion,
                     initial={
                         "met": {True: "yes", False: "no"}.get(a.met, ""),
                         "explanation": a.explanation,

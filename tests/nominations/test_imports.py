@@ -43,6 +43,12 @@ def test_a_valid_list_becomes_draft_dossiers(users, campaign, tree, clock):
     )
     assert job.status == ImportStatus.CHECKED_OK, job.errors
     assert not Nomination.objects.exists()  # a dry run saves nothing
+    # Each new row is previewed by what the file says, never as "None".
+    assert [r["repr"] for r in job.preview] == [
+        "Tập thể · Trường Tiểu học Lê Lợi · TH-A",
+        "Cá nhân · TRAN VAN BINH · TH-A · GV",
+        "Cá nhân · Lê Thị Hoa · TH-A-T1 · Giáo viên · 0905111222",
+    ]
     import_job_confirm(actor=users.principal, job=job)
     drafts = Nomination.objects.order_by("pk")
     assert [(n.nominee.__str__(), n.category, n.state) for n in drafts] == [
@@ -94,6 +100,9 @@ def test_the_valid_rows_only_when_the_user_chooses_so(users, campaign, tree, cli
         reverse("core:import_job", args=[job.pk]), {"valid_only": "1"}, follow=True
     )
     assert "Đã bỏ qua 1 dòng lỗi" in response.text
+    # The page says what happened once: the valid row went in, nothing claims otherwise.
+    assert "Đã nhập xong 1 dòng" in response.text
+    assert "Không dòng nào được lưu" not in response.text
     assert Nomination.objects.count() == 1
     job.refresh_from_db()
     assert (job.status, job.totals["skipped"]) == (ImportStatus.IMPORTED, 1)
