@@ -52,9 +52,7 @@ def test_nothing_to_do_says_so(client, users, campaign, clock):
     assert "Không có việc nào đang chờ bạn." in page.text
 
 
-def test_the_home_page_costs_the_same_queries_for_one_dossier_or_many(
-    client, placed, users, clock
-):
+def test_the_home_page_costs_the_same_queries_for_one_dossier_or_many(client, placed, users, clock):
     placed("draft")
     placed("returned")
     placed("under_review@commune")
