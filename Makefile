@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup check-system lint format migrations-check check-deploy messages seed-province seed-nation worker beat bench ci clean faults
+.PHONY: run test setup screens check-system lint format migrations-check check-deploy messages seed-province seed-nation worker beat bench ci clean faults
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 / Python 3.11 is required: sudo apt-get install python3.11 python3.11-venv"; exit 1; }
@@ -49,6 +49,11 @@ bench: $(STAMP) check-system
 ## load, on a private PostgreSQL 15 and Redis (docs/reliability.md); prints JSON, fails on a break.
 faults: $(STAMP) check-system
 	$(BIN)/python -m bench.faults
+
+## Screenshots of every main page at 390 and 1366 px on the demo data, into docs/screens/
+## (Chromium at /usr/bin/chromium; a throwaway SQLite database and a server on a free port).
+screens: $(STAMP)
+	$(BIN)/python -m bench.screens docs/screens
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

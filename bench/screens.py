@@ -200,7 +200,7 @@ def shoot(base: str, pages: list[Page], out: Path) -> list[Path]:
                         page.goto(base + item.path)
                         page.wait_for_load_state("load")
                         page.wait_for_timeout(150)  # the summary editor starts
-                        height = min(page.evaluate("document.documentElement.scrollHeight"), 2400)
+                        height = min(page.evaluate("document.documentElement.scrollHeight"), 1600)
                         path = out / f"{item.slug}-{width}.png"
                         page.screenshot(
                             path=path,
@@ -219,12 +219,11 @@ def main(out: Path) -> None:
     root = Path(__file__).resolve().parent.parent
     with tempfile.TemporaryDirectory() as folder:
         env = {
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if k != "REDIS_URL"},  # Celery runs eagerly
             "DATABASE_URL": f"sqlite:///{folder}/screens.sqlite3",
             "MEDIA_ROOT": f"{folder}/media",
             "EMAIL_URL": "dummymail://",
             "DEBUG": "1",
-            "REDIS_URL": "",
             "LOG_LEVEL": "WARNING",
         }
         manage = [sys.executable, str(root / "manage.py")]

@@ -42,6 +42,7 @@ def home(request):
                 a
                 for a in assignments_of(user)
                 if a.unit.pk == unit.pk
+                and a.can_write
                 and (a.report is None or a.report.status != ReportStatus.SENT)
             ],
             can_add_person=membership.role in PEOPLE_MANAGER_ROLES,
