@@ -133,7 +133,9 @@ def test_journey_school_district_province(live_server, chromium_path, demo):
                 "Bổ sung số liệu học sinh đạt giải"
             )
             nominator.get_by_role("link", name="Sửa nội dung hồ sơ").click()
-            nominator.get_by_label("Tóm tắt thành tích").fill(SUMMARY + " Có 12 học sinh đạt giải.")
+            nominator.get_by_role("textbox", name="Tóm tắt thành tích").fill(
+                SUMMARY + " Có 12 học sinh đạt giải."
+            )
             nominator.get_by_role("button", name="Lưu hồ sơ").click()
             act(principal, url, "Gửi lại sau khi bổ sung")
             expect(principal.get_by_text("đang ở: Phòng GDĐT huyện", exact=False)).to_be_visible()
