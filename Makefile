@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup check-system lint format migrations-check check-deploy messages seed-province seed-nation worker beat bench ci clean faults
+.PHONY: run test setup screens check-system lint format migrations-check check-deploy messages seed-province seed-nation worker beat bench ci clean faults
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 / Python 3.11 is required: sudo apt-get install python3.11 python3.11-venv"; exit 1; }
@@ -23,11 +23,14 @@ check-system: $(STAMP)
 	@$(BIN)/python -c "import weasyprint" 2>/dev/null || { \
 	  echo "Thiếu thư viện in PDF / PDF printing needs Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"; exit 1; }
 
-## Run the portal with demo data on SQLite and eager Celery: http://127.0.0.1:8000
+## Run the portal with demo data on SQLite and eager Celery: http://127.0.0.1:8000 (another port:
+## `make run PORT=8080`). The demo seeding's e-mails go nowhere (they would fill the terminal);
+## links in the portal's e-mails point at the port it runs on.
 run: $(STAMP) check-system
 	$(MANAGE) migrate --noinput
-	$(MANAGE) seed_demo --scale demo
-	$(MANAGE) runserver $(HOST):$(PORT)
+	EMAIL_URL=dummymail:// SITE_URL=http://$(HOST):$(PORT) $(MANAGE) seed_demo --scale demo
+	@echo "Mở / open http://$(HOST):$(PORT)/ (tài khoản mẫu / demo accounts: README.md)"
+	SITE_URL=http://$(HOST):$(PORT) $(MANAGE) runserver $(HOST):$(PORT)
 
 ## Run the whole test suite (PostgreSQL/Redis/Chromium tests skip locally when absent).
 test: $(STAMP)
@@ -46,6 +49,11 @@ bench: $(STAMP) check-system
 ## load, on a private PostgreSQL 15 and Redis (docs/reliability.md); prints JSON, fails on a break.
 faults: $(STAMP) check-system
 	$(BIN)/python -m bench.faults
+
+## Screenshots of every main page at 390 and 1366 px on the demo data, into docs/screens/
+## (Chromium at /usr/bin/chromium; a throwaway SQLite database and a server on a free port).
+screens: $(STAMP)
+	$(BIN)/python -m bench.screens docs/screens
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -440,11 +440,17 @@ class Registration(models.Model):
                 fields=["campaign", "person", "title"],
                 condition=Q(person__isnull=False),
                 name="registration_person_title",
+                violation_error_message=_(
+                    "Cá nhân này đã đăng ký danh hiệu này trong phong trào; không cần đăng ký lại."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["campaign", "nominee_unit", "title"],
                 condition=Q(nominee_unit__isnull=False),
                 name="registration_unit_title",
+                violation_error_message=_(
+                    "Tập thể này đã đăng ký danh hiệu này trong phong trào; không cần đăng ký lại."
+                ),
             ),
         ]
 

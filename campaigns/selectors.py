@@ -152,3 +152,30 @@ def quota_for(round_: Round, level: str, category: str) -> Quota | None:
     return next((q for q in quotas if q.category == category), None) or next(
         (q for q in quotas if not q.category), None
     )
+
+
+@dataclass(frozen=True)
+class OpenRound:
+    """A round a unit can still create dossiers in: its deadline (the unit's own, else that of
+    the nearest unit above it that has one, as campaigns.chain.deadline_in_chain) has not
+    passed. `open` is False while the round has not opened yet (a draft may wait for it)."""
+
+    round: Round
+    deadline: datetime.date
+    open: bool
+
+
+def rounds_open_to(campaign: Campaign, unit: Unit, *, today=None) -> list[OpenRound]:
+    """The campaign's rounds `unit` can still submit to, the open ones first, each group by
+    nearest deadline. Two queries: the unit's ancestors and the rounds with their deadlines."""
+    today = today or timezone.localdate()
+    above = sorted(
+        Unit.objects.filter(path__in=_ancestor_paths(unit.path)).exclude(pk=unit.pk),
+        key=lambda u: -len(u.path),
+    )
+    rows = []
+    for round_ in rounds_of(campaign):
+        day = next((d for u in [unit, *above] if (d := deadline_for(round_, u)) is not None), None)
+        if day is not None and day >= today:
+            rows.append(OpenRound(round_, day, round_.opens_on <= today))
+    return sorted(rows, key=lambda r: (not r.open, r.deadline, r.round.opens_on))

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "treebeard",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_prose_editor",  # the summary editor's static files (nominations.forms.SummaryEditor)
     "django_htmx",
     "django_celery_beat",
     "import_export",

@@ -17,32 +17,38 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core.storage import StoredFileMissing
-from units import selectors
+from nominations.todo import todo_for
 from units.enums import PEOPLE_MANAGER_ROLES
 from units.session import active_membership
+from yearly.enums import ReportStatus
+from yearly.selectors import assignments_of
 
 logger = logging.getLogger(__name__)
 
 
 @login_required
 def home(request):
-    """What the user can do next, from the unit and role they act under."""
+    """The to-do list of the unit and role the user acts under (nominations.todo): what waits
+    for them, what came back, drafts, deadlines of the coming days, report calls due; each with
+    its first action one click away. A fixed number of queries (tests/config/test_home.py)."""
     membership = active_membership(request)
     user = request.user
     unit = membership.unit if membership else None
-    context = {
-        "membership": membership,
-        "unit": unit,
-        "level_counts": selectors.unit_level_counts(unit) if unit else {},
-        "people_in_unit": (
-            selectors.people_visible_to(user).filter(unit__path__startswith=unit.path).count()
-            if unit
-            else 0
-        ),
-        "can_add_person": bool(unit) and membership.role in PEOPLE_MANAGER_ROLES,
-        "can_import_people": user.has_perm("units.import_people"),
-        "can_import_units": user.has_perm("units.import_units"),
-    }
+    context = {"membership": membership, "unit": unit}
+    if membership:
+        context.update(
+            todo=todo_for(user, membership),
+            reports_due=[
+                a
+                for a in assignments_of(user)
+                if a.unit.pk == unit.pk
+                and a.can_write
+                and (a.report is None or a.report.status != ReportStatus.SENT)
+            ],
+            can_add_person=membership.role in PEOPLE_MANAGER_ROLES,
+            can_import_people=user.has_perm("units.import_people"),
+            can_import_units=user.has_perm("units.import_units"),
+        )
     return render(request, "home.html", context)
 
 

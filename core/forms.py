@@ -104,14 +104,14 @@ class BoundedYearField(forms.IntegerField):
 
 
 class DateInput(forms.DateInput):
-    """dd/mm/yyyy typed as text. A native date picker would show mm/dd/yyyy to the many officials
-    whose browsers are set to English; the form also accepts yyyy-mm-dd."""
+    """The browser's own date picker (`type="date"`): on a phone it opens a calendar instead of
+    a numeric keypad on which "/" cannot be typed. The browser shows the date in its own
+    format and sends yyyy-mm-dd, which DATE_INPUT_FORMATS accepts next to dd/mm/yyyy (typed
+    dates, imports, tests); everywhere else the portal shows dd/mm/yyyy."""
+
+    input_type = "date"
 
     def __init__(self, **kwargs):
-        attrs = {
-            "placeholder": "dd/mm/yyyy",
-            "inputmode": "numeric",
-            "autocomplete": "off",
-            **kwargs.pop("attrs", {}),
-        }
-        super().__init__(format="%d/%m/%Y", attrs=attrs, **kwargs)
+        attrs = {"autocomplete": "off", **kwargs.pop("attrs", {})}
+        # The value attribute of a date input must be ISO 8601, whatever the language.
+        super().__init__(format="%Y-%m-%d", attrs=attrs, **kwargs)

@@ -21,3 +21,11 @@ def fold(name: str) -> str:
     text = "".join(c for c in text if unicodedata.category(c) != "Mn")
     text = text.replace("đ", "d").replace("Đ", "D")
     return " ".join(text.casefold().split())
+
+
+def file_slug(text) -> str:
+    """A download name's part: folded as `fold` does ("Đ" → "d", no diacritics), then Django's
+    slugify ("Điển hình tiên tiến" → "dien-hinh-tien-tien"; slugify alone drops the "đ")."""
+    from django.utils.text import slugify
+
+    return slugify(fold(str(text)))

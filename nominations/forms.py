@@ -9,6 +9,7 @@ from django.core.validators import URLValidator
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from js_asset import Media, Script
 
 from campaigns.enums import DayCount
 from core.concurrency import VersionedFormMixin
@@ -56,9 +57,28 @@ class NominationCreateForm(OnceFormMixin, forms.Form):
         label=_("Cá nhân, tập thể được đề nghị"), max_length=24, widget=forms.Select
     )
 
-    def __init__(self, *args, campaign, unit, **kwargs):
+    def __init__(self, *args, campaign, unit, open_rounds, **kwargs):
+        """`open_rounds`: campaigns.selectors.rounds_open_to, the open round first; a closed
+        round is not offered (its dossier could never be sent)."""
         super().__init__(*args, **kwargs)
-        self.fields["round"].queryset = campaign.rounds.all()
+        self.fields["round"].queryset = campaign.rounds.filter(
+            pk__in=[r.round.pk for r in open_rounds]
+        )
+        self.fields["round"].choices = [
+            (
+                r.round.pk,
+                _("%(round)s — hạn chót %(deadline)s")
+                % {"round": r.round.name, "deadline": r.deadline.strftime("%d/%m/%Y")}
+                if r.open
+                else _("%(round)s — mở từ %(opens)s, hạn chót %(deadline)s")
+                % {
+                    "round": r.round.name,
+                    "opens": r.round.opens_on.strftime("%d/%m/%Y"),
+                    "deadline": r.deadline.strftime("%d/%m/%Y"),
+                },
+            )
+            for r in open_rounds
+        ]
         self.fields["category"].choices = [
             (c, NomineeCategory(c).label) for c in campaign.categories
         ]
@@ -121,12 +141,34 @@ class NominationCreateForm(OnceFormMixin, forms.Form):
         return {"person": self.nominee}
 
 
+class SummaryEditor(forms.Textarea):
+    """The summary's rich-text editor (django-prose-editor's ProseMirror bundle, started by
+    static/js/summary-editor.js so that the strict CSP holds: no inline import map, no injected
+    style). Without JavaScript it is the plain textarea it wraps."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"rows": 16, "data-summary-editor": "", **(attrs or {})})
+
+    @property
+    def media(self):
+        return Media(
+            css={
+                "all": [
+                    "django_prose_editor/material-icons.css",
+                    "django_prose_editor/editor.css",
+                    "css/summary-editor.css",
+                ]
+            },
+            js=[Script("js/summary-editor.js", type="module")],
+        )
+
+
 class ContentForm(VersionedFormMixin, forms.Form):
     summary = forms.CharField(
         label=_("Tóm tắt thành tích"),
         required=False,
         validators=[MaxBytesValidator(SUMMARY_MAX_BYTES)],
-        widget=forms.Textarea(attrs={"rows": 16, "data-word-count": "summary-words"}),
+        widget=SummaryEditor(attrs={"data-word-count": "summary-words"}),
         help_text=_(
             "Có thể dán từ Word; định dạng được giữ ở mức đoạn, đậm, nghiêng, danh sách, "
             "bảng. Mã HTML, script và liên kết bị loại bỏ."
@@ -211,6 +253,18 @@ class AssessmentForm(forms.Form):
     met = forms.ChoiceField(label=_("Tự đánh giá"), choices=YES_NO, required=False)
     explanation = BoundedTextField(label=_("Giải trình"), rows=2)
 
+    def __init__(self, *args, criterion=None, **kwargs):
+        """With `criterion`, each field names it, so that a screen reader tells the five
+        selects apart; the criterion's full text describes them (id "criterion-<pk>")."""
+        super().__init__(*args, **kwargs)
+        if criterion is not None:
+            self.fields["met"].label = _("Tự đánh giá tiêu chí %(n)s") % {"n": criterion.order}
+            self.fields["explanation"].label = _("Giải trình tiêu chí %(n)s") % {
+                "n": criterion.order
+            }
+            for field in self.fields.values():
+                field.widget.attrs["aria-describedby"] = f"criterion-{criterion.pk}"
+
     def value(self):
         met = {"yes": True, "no": False}.get(self.cleaned_data["met"])
         return met, self.cleaned_data["explanation"]
@@ -266,7 +320,7 @@ class ReviewForm(OnceFormMixin, forms.Form):
         self.criteria = list(nomination.criteria_set.criteria.all())
         for criterion in self.criteria:
             self.fields[f"c{criterion.pk}"] = forms.DecimalField(
-                label=f"{criterion.order}. {criterion.text[:90]}",
+                label=f"{criterion.order}. {criterion.text}",  # whole: never cut mid-word
                 required=False,
                 min_value=0,
                 max_value=criterion.max_score,

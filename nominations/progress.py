@@ -46,13 +46,14 @@ def quota_used(round_, unit, category: str = "") -> int:
     return _counting_steps(round_, unit, category).count()
 
 
-def step_counts(steps: QuerySet[ChainStep]) -> dict[int, dict[str, dict]]:
-    """Sent, counting (`used`) and waiting per unit and nominee category of the given chain
-    steps: one grouped query whose rows are the units and categories, not the dossiers."""
+def step_counts(steps: QuerySet[ChainStep], *, by: str = "unit_id") -> dict[int, dict[str, dict]]:
+    """Sent, counting (`used`) and waiting per unit (or per `by`, e.g. "nomination__round_id"
+    for one unit's steps over several rounds) and nominee category of the given chain steps:
+    one grouped query whose rows are the units and categories, not the dossiers."""
     counts: dict[int, dict[str, dict]] = defaultdict(dict)
     for row in (
         steps.order_by()
-        .values("unit_id", "nomination__category")
+        .values(by, "nomination__category")
         .annotate(
             sent=Count("pk", filter=SENT),
             used=Count("pk", filter=COUNTING),
@@ -60,7 +61,7 @@ def step_counts(steps: QuerySet[ChainStep]) -> dict[int, dict[str, dict]]:
             selected=Count("pk", filter=SELECTED),
         )
     ):
-        counts[row["unit_id"]][row["nomination__category"]] = row
+        counts[row[by]][row["nomination__category"]] = row
     return counts
 
 

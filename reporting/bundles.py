@@ -15,8 +15,8 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 
+from core.text import file_slug
 from nominations.enums import State
 from nominations.selectors import nominations_visible_to
 from nominations.services import record_bundled
@@ -108,15 +108,14 @@ def bundles_due(*, now=None) -> list[int]:
 
 
 def _folder(nomination) -> str:
-    return (
-        f"{slugify(nomination.nominating_unit.code)}/{nomination.pk}-{slugify(nomination.nominee)}"
-    )
+    unit, nominee = file_slug(nomination.nominating_unit.code), file_slug(nomination.nominee)
+    return f"{unit}/{nomination.pk}-{nominee}"
 
 
 def _evidence_name(evidence) -> str:
     """A flat, plain name inside the dossier's folder, whatever the uploader called the file."""
     name = PurePosixPath(evidence.original_name.replace("\\", "/"))
-    return f"{evidence.pk}-{slugify(name.stem) or 'tep'}{name.suffix.lower()}"
+    return f"{evidence.pk}-{file_slug(name.stem) or 'tep'}{name.suffix.lower()}"
 
 
 def bundle_build(export: Export) -> Export:
@@ -142,7 +141,9 @@ def bundle_build(export: Export) -> Export:
     with tempfile.TemporaryFile() as spool:  # on disk: a round's evidence can be large
         _write_zip(spool, export, nominations)
         subject = export.nomination or export.unit
-        export.name = f"goi-ho-so-{slugify(subject if export.nomination_id else subject.code)}.zip"
+        export.name = (
+            f"goi-ho-so-{file_slug(subject if export.nomination_id else subject.code)}.zip"
+        )
         export.file.save(export.name, File(spool), save=False)
     export.status, export.progress, export.total = (
         ExportStatus.DONE,

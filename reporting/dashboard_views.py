@@ -17,7 +17,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -27,6 +26,7 @@ from campaigns.models import Quota
 from campaigns.selectors import QuotaStatus
 from core.audit import audit
 from core.exports import spreadsheet_response, workbook_response
+from core.text import file_slug
 from core.views import LoadMixin
 from criteria.enums import NomineeCategory
 from nominations.enums import State
@@ -312,7 +312,7 @@ class DashboardView(DashboardMixin, TemplateView):
 
 
 def _basename(unit: Unit) -> str:
-    return f"bang-dieu-khien-{slugify(unit.code) or 'don-vi'}"
+    return f"bang-dieu-khien-{file_slug(unit.code) or 'don-vi'}"
 
 
 class DashboardExportView(DashboardMixin, View):

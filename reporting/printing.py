@@ -4,8 +4,8 @@ functions serve the download views, the ZIP bundles and the benchmark."""
 from decimal import Decimal
 
 from django.db.models import Count
-from django.utils.text import slugify
 
+from core.text import file_slug
 from criteria.enums import TitleKind
 from nominations.enums import State
 from nominations.models import Nomination
@@ -19,7 +19,7 @@ from .documents import data_uri, header
 
 
 def _filename(*parts) -> str:
-    return "-".join(slugify(str(p), allow_unicode=False) or "x" for p in parts) + ".pdf"
+    return "-".join(file_slug(p) or "x" for p in parts) + ".pdf"
 
 
 def nomination_document(nomination: Nomination):

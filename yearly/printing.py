@@ -3,8 +3,7 @@ official layout of the other documents (templates/reporting/base_print.html)."""
 
 from types import SimpleNamespace
 
-from django.utils.text import slugify
-
+from core.text import file_slug
 from reporting.documents import place_of
 from units.letterhead import governing_line
 
@@ -37,7 +36,7 @@ def report_document(report: ImplementationReport, *, live: bool):
         "recipients": [f"{view.issuer_parent};"] * bool(view.issuer_parent) + ["Lưu: VT."],
     }
     name = "-".join(
-        slugify(str(p), allow_unicode=False) or "x"
+        file_slug(p) or "x"
         for p in ("bao-cao-nam-hoc", report.year, report.unit.code, "du-thao" if view.live else "")
         if p != ""
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from campaigns.selectors import rounds_open_to
 from core.audit import audit
 from core.concurrency import StaleVersionError, stale_context
 from core.idempotency import once
@@ -92,14 +93,28 @@ class NominationCreateView(LoginRequiredMixin, LoadMixin, TemplateView):
         code = request.GET.get("phong_trao") or request.POST.get("phong_trao")
         self.campaign = next((c for c in self.campaigns if c.code == code), None)
 
+        self.open_rounds = (
+            rounds_open_to(self.campaign, self.unit) if self.campaign is not None else []
+        )
+
     def form(self, data=None):
-        if self.campaign is None:
+        if self.campaign is None or not self.open_rounds:
             return None
-        return NominationCreateForm(data, campaign=self.campaign, unit=self.unit)
+        return NominationCreateForm(
+            data,
+            campaign=self.campaign,
+            unit=self.unit,
+            open_rounds=self.open_rounds,
+            initial={"round": self.request.GET.get("dot")},  # the home page's "Tạo hồ sơ"
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            campaigns=self.campaigns, campaign=self.campaign, unit=self.unit, **kwargs
+            campaigns=self.campaigns,
+            campaign=self.campaign,
+            open_rounds=self.open_rounds,
+            unit=self.unit,
+            **kwargs,
         )
 
     def get(self, request, *args, **kwargs):
@@ -207,6 +222,7 @@ class NominationEditView(LoginRequiredMixin, LoadMixin, TemplateView):
                 AssessmentForm(
                     data,
                     prefix=f"a{a.criterion_id}",
+                    criterion=a.criterion,
                     initial={
                         "met": {True: "yes", False: "no"}.get(a.met, ""),
                         "explanation": a.explanation,

@@ -26,15 +26,16 @@ def test_campaign_admin_sets_up_the_quarterly_campaign(live_server, chromium_pat
             page.get_by_role("button", name="Đăng nhập").click()
             page.wait_for_url(f"{live_server.url}/")
 
-            page.get_by_role("link", name="Phong trào", exact=True).click()
+            page.get_by_role("button", name="Phong trào", exact=True).click()  # the menu group
+            page.get_by_role("link", name="Phong trào, đợt xét").click()
             page.get_by_role("link", name="Tạo phong trào").click()
             page.get_by_role("link", name="Mẫu: Lựa chọn điển hình tiên tiến hằng quý").click()
             page.get_by_label("Mã phong trào").fill("HC-DHTT-QUY-2026")
             page.get_by_label("Tên phong trào, kế hoạch").fill(
                 "Lựa chọn điển hình tiên tiến hằng quý năm 2026"
             )
-            page.get_by_label("Bắt đầu").fill("01/01/2026")
-            page.get_by_label("Kết thúc").fill("31/03/2027")
+            page.get_by_label("Bắt đầu").fill("2026-01-01")  # a date picker: ISO
+            page.get_by_label("Kết thúc").fill("2027-03-31")
             page.get_by_role("button", name="Lưu").click()
             expect(page.get_by_test_id("campaign-status")).to_have_text("Đang soạn")
             expect(page.get_by_text("Chưa có đợt xét nào.").first).to_be_visible()

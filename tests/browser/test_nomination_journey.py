@@ -65,11 +65,13 @@ def draft(page, base, *, round_name, person):
     """A nominator drafts a complete dossier; returns its detail URL."""
     page.goto(f"{base}/ho-so/tao/")
     page.get_by_role("link", name=CAMPAIGN).click()
-    page.get_by_label("Đợt xét").select_option(label=round_name)
+    # Each offered round reads "<name> — hạn chót <its deadline>".
+    offered = page.get_by_label("Đợt xét").locator("option", has_text=round_name)
+    page.get_by_label("Đợt xét").select_option(offered.get_attribute("value"))
     page.get_by_label("Đối tượng").select_option("teacher")
     choose_person(page, person)
     page.get_by_role("button", name="Tạo hồ sơ").click()
-    page.get_by_label("Tóm tắt thành tích").fill(SUMMARY)
+    page.get_by_role("textbox", name="Tóm tắt thành tích").fill(SUMMARY)  # the rich-text editor
     page.get_by_label("Quê quán").fill("Hòa Vang, Đà Nẵng")
     page.get_by_label("Ảnh 4x6").set_input_files(
         {"name": "chan-dung.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}
@@ -141,7 +143,9 @@ def test_journey_school_district_province(live_server, chromium_path, demo):
                 "Bổ sung số liệu học sinh đạt giải"
             )
             nominator.get_by_role("link", name="Sửa nội dung hồ sơ").click()
-            nominator.get_by_label("Tóm tắt thành tích").fill(SUMMARY + " Có 12 học sinh đạt giải.")
+            nominator.get_by_role("textbox", name="Tóm tắt thành tích").fill(
+                SUMMARY + " Có 12 học sinh đạt giải."
+            )
             nominator.get_by_role("button", name="Lưu hồ sơ").click()
             act(principal, url, "Gửi lại sau khi bổ sung")
             expect(principal.get_by_text("đang ở: Phòng GDĐT huyện", exact=False)).to_be_visible()
@@ -152,7 +156,7 @@ def test_journey_school_district_province(live_server, chromium_path, demo):
             secretary = as_user("so.thuky")
             secretary.goto(f"{live_server.url}/hoi-dong/")
             secretary.get_by_label("Đợt xét").select_option(label="Năm học 2024-2025")
-            secretary.get_by_label("Ngày họp").fill("05/06/2025")
+            secretary.get_by_label("Ngày họp").fill("2025-06-05")  # a date picker: ISO
             secretary.get_by_label("Tổng số thành viên hội đồng").fill("9")
             secretary.get_by_label("Số thành viên có mặt").fill("9")
             secretary.get_by_label("Tỷ lệ đồng ý cần đạt (%)").fill("50")
@@ -169,7 +173,7 @@ def test_journey_school_district_province(live_server, chromium_path, demo):
 
             secretary.goto(session_url)
             secretary.get_by_label("Số quyết định").fill("1234/QĐ-SGDĐT")
-            secretary.get_by_label("Ngày ký").fill("20/06/2025")
+            secretary.get_by_label("Ngày ký").fill("2025-06-20")
             secretary.get_by_label("Người, cơ quan ký").fill("Giám đốc Sở GDĐT Đà Nẵng")
             secretary.get_by_role("button", name="Ghi quyết định").click()
             secretary.goto(url)

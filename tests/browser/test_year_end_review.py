@@ -33,6 +33,8 @@ def test_principal_reviews_the_year_and_creates_draft_dossiers(
             page.get_by_role("button", name="Đăng nhập").click()
             page.wait_for_url(f"{live_server.url}/")
 
+            # The review sits in the "Hồ sơ" menu of an approver.
+            page.locator(".dropdown-toggle[data-nav]", has_text="Hồ sơ").click()
             page.get_by_test_id("nav-review").click()
             expect(page.get_by_role("heading", level=1)).to_contain_text("2024–2025")
             members = page.get_by_test_id("review-members")

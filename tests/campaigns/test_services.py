@@ -322,6 +322,29 @@ class TestRegistration:
                 today=date(2026, 2, 1),
             )
 
+    def test_registering_the_same_title_twice_says_so_in_plain_words(
+        self, open_campaign, nominator_a, tree
+    ):
+        person = PersonFactory(unit=tree.school_a)
+        for nominee in ({"person": person}, {"nominee_unit": tree.school_a}):
+            services.registration_create(
+                actor=nominator_a,
+                campaign=open_campaign,
+                title=title("DHTT"),
+                today=date(2026, 1, 10),
+                **nominee,
+            )
+            with pytest.raises(ValidationError) as error:
+                services.registration_create(
+                    actor=nominator_a,
+                    campaign=open_campaign,
+                    title=title("DHTT"),
+                    today=date(2026, 1, 11),
+                    **nominee,
+                )
+            assert "đã đăng ký danh hiệu này trong phong trào" in " ".join(error.value.messages)
+            assert "Constraint" not in " ".join(error.value.messages)
+
     def test_title_must_be_of_the_campaign_and_fit_the_nominee(
         self, open_campaign, nominator_a, tree
     ):

@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from campaigns.models import Round
+from campaigns.selectors import rounds_open_to
 from core.idempotency import TOKEN_FIELD
 from core.imports import (
     IMPORTERS,
@@ -238,7 +239,12 @@ def test_forms_on_a_dossier_validate_or_report_never_raise(dossier, campaign, us
     rounds = Round.objects.filter(campaign=campaign)
     nominations = Nomination.objects.filter(pk=dossier.pk)
     builders = {
-        "create": lambda d: NominationCreateForm(d, campaign=campaign, unit=tree.school_a),
+        "create": lambda d: NominationCreateForm(
+            d,
+            campaign=campaign,
+            unit=tree.school_a,
+            open_rounds=rounds_open_to(campaign, tree.school_a),
+        ),
         "received_title": lambda d: ReceivedTitleForm(d),
         "evidence": lambda d: EvidenceForm(d, {}, nomination=dossier),
         "review": lambda d: ReviewForm(d, nomination=dossier),
