@@ -7,7 +7,7 @@ import tablib
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -19,6 +19,7 @@ from django.views.generic import TemplateView
 from campaigns.models import Round
 from core.audit import audit
 from core.exports import workbook_response
+from core.idempotency import once, token_from
 from core.views import LoadMixin
 from nominations.selectors import campaigns_open_to
 from units.enums import Role
@@ -122,16 +123,32 @@ class UnitReviewView(LoginRequiredMixin, LoadMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         form = self.form(request.POST)
         if form.is_valid():
-            created, problems = services.review_drafts_create(
-                actor=request.user,
-                unit=self.unit,
-                year=self.year,
-                round_=form.cleaned_data["round"],
-                picks=[_parse_pick(v) for v in form.cleaned_data["picks"]],
-            )
-            if created:
-                messages.success(request, _("Đã lập %(n)s hồ sơ nháp.") % {"n": len(created)})
-            for problem in problems:
+            made = {}
+
+            def create():
+                made["created"], made["problems"] = services.review_drafts_create(
+                    actor=request.user,
+                    unit=self.unit,
+                    year=self.year,
+                    round_=form.cleaned_data["round"],
+                    picks=[_parse_pick(v) for v in form.cleaned_data["picks"]],
+                )
+                return self.unit  # what the one-time token records
+
+            try:
+                _unit, fresh = once(
+                    token=token_from(request.POST), actor=request.user, action=create
+                )
+            except ValidationError as exc:
+                messages.warning(request, " ".join(exc.messages))
+                return redirect(f"{reverse('nominations:list')}?state=draft")
+            if not fresh:  # a double click or a resent form: the first request made the drafts
+                messages.info(request, _("Các hồ sơ nháp đã được lập từ lần gửi trước."))
+            if made.get("created"):
+                messages.success(
+                    request, _("Đã lập %(n)s hồ sơ nháp.") % {"n": len(made["created"])}
+                )
+            for problem in made.get("problems", ()):
                 messages.warning(request, problem)
             return redirect(f"{reverse('nominations:list')}?state=draft")
         return self.render_to_response(self.get_context_data(form=form))

@@ -5,6 +5,7 @@ only, in a constant number of queries."""
 
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -213,3 +214,23 @@ def test_the_page_costs_the_same_queries_for_10_or_40_members(client, school, us
         page = client.get(url)
     assert len(page.context["review"].members) == 40
     assert large[0] == small[0]
+
+
+def test_a_resent_review_form_makes_the_drafts_once(client, school, users, yearly_campaign, clock):
+    """The form carries a one-time token: the same post twice (a double click, a resend after a
+    slow answer) runs the creation once and says so."""
+    client.force_login(users.principal)
+    url = reverse("yearly:review", args=[school["unit"].code, YEAR])
+    page = client.get(url)
+    token = re.search(r'name="form_token" value="([0-9a-f-]+)"', page.text).group(1)
+    data = {
+        "round": yearly_campaign.rounds.get().pk,
+        "picks": page.context["form"]["picks"].initial,
+        "form_token": token,
+    }
+    first = client.post(url, data, follow=True)
+    assert "Đã lập 9 hồ sơ nháp." in first.text
+    again = client.post(url, data, follow=True)
+    assert Nomination.objects.count() == 9
+    assert "Các hồ sơ nháp đã được lập từ lần gửi trước." in again.text
+    assert "Đã lập" not in again.text
