@@ -48,6 +48,11 @@
         }
       }
     });
+    // Tom Select moves the label to its own input and keeps the original select only to submit
+    // the value: hide that one from screen readers (and the tab order) so the field has one
+    // labelled control, not a second one without a label.
+    select.setAttribute("aria-hidden", "true");
+    select.setAttribute("tabindex", "-1");
     var category = select.form && select.form.querySelector('[name="category"]');
     if (category) {
       category.addEventListener("change", function () {
