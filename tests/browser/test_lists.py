@@ -52,7 +52,10 @@ def test_person_picker_and_phone_cards(live_server, chromium_path, demo):
             page, watcher = signed_in(browser, live_server.url, "truong.canbo", width=1366)
             page.goto(f"{live_server.url}/ho-so/tao/")
             page.get_by_role("link", name=CAMPAIGN).click()
-            page.get_by_label("Đợt xét").select_option(label="Năm học 2026-2027")
+            # Each offered round reads "<name> — hạn chót <its deadline>".
+            rounds = page.get_by_label("Đợt xét")
+            offered = rounds.locator("option", has_text="Năm học 2026-2027")
+            rounds.select_option(offered.get_attribute("value"))
             page.get_by_label("Đối tượng").select_option("teacher")
             picker = page.locator("#id_nominee-ts-control")
             picker.click()

@@ -63,6 +63,8 @@ def choose_person(page, person):
 
 def draft(page, base, *, round_name, person):
     """A nominator drafts a complete dossier; returns its detail URL."""
+    from playwright.sync_api import expect
+
     page.goto(f"{base}/ho-so/tao/")
     page.get_by_role("link", name=CAMPAIGN).click()
     # Each offered round reads "<name> — hạn chót <its deadline>".
@@ -88,7 +90,10 @@ def draft(page, base, *, round_name, person):
             label=page.locator("#id_criterion option").nth(int(criterion)).inner_text()
         )
         page.get_by_role("button", name="Tải lên").click()
-    assert page.get_by_text("Cần bổ sung trước khi gửi").count() == 0
+        # Wait for the upload's answer before the next one (under load the page may still be
+        # the previous one when it is read).
+        expect(page.get_by_role("link", name=f"minh-chung-{criterion}.pdf")).to_be_visible()
+    expect(page.get_by_text("Cần bổ sung trước khi gửi")).to_have_count(0)
     return page.url
 
 
